@@ -1,0 +1,74 @@
+/// Turns one document's bytes into its tf-idf vector: tokenize, hash, n-grams, columns, counts, weights.
+///
+/// Holds the per-thread scratch state (tokenizer, dense count array, output vector), so create one per
+/// thread and reuse it for every document: the steady state allocates nothing.
+public final class Featurizer {
+    public let space: FeatureSpace
+    public let vector = SparseVector()
+    /// Number of tokens in the last document.
+    public private(set) var tokenCount = 0
+
+    private let tokenizer = Tokenizer()
+    private var window: NGramWindow
+    private let counts: UnsafeMutablePointer<Float>
+    private let seed: UInt64
+
+    public init(space: FeatureSpace) {
+        self.space = space
+        window = NGramWindow(ngramMin: space.settings.ngramMin, ngramMax: space.settings.ngramMax)
+        counts = .allocate(capacity: max(space.columns, 1))
+        counts.initialize(repeating: 0, count: max(space.columns, 1))
+        seed = space.settings.hashSeed
+    }
+
+    deinit { counts.deallocate() }
+
+    /// Starts a new document.
+    public func begin() {
+        tokenizer.reset()
+        window.reset()
+        vector.removeAll()
+        tokenCount = 0
+    }
+
+    /// Adds a chunk of the document's UTF-8 bytes.
+    public func feed(_ bytes: UnsafeRawBufferPointer) {
+        tokenizer.feed(bytes) { token in self.add(token) }
+    }
+
+    /// Ends the document and returns its tf-idf vector (valid until the next `begin`).
+    @discardableResult
+    public func finish() -> SparseVector {
+        tokenizer.finish { token in self.add(token) }
+        let v = vector
+        for k in 0..<v.count {
+            let column = Int(v.columns[k])
+            v.values[k] = counts[column]
+            counts[column] = 0
+        }
+        TFIDFWeighting.apply(columns: v.columns, values: v.values, count: v.count,
+                             idf: space.idf.base, settings: space.settings)
+        return v
+    }
+
+    /// Featurizes a whole document held in memory.
+    @discardableResult
+    public func featurize(_ bytes: UnsafeRawBufferPointer) -> SparseVector {
+        begin()
+        feed(bytes)
+        return finish()
+    }
+
+    @inline(__always)
+    private func add(_ token: UnsafeRawBufferPointer) {
+        tokenCount &+= 1
+        let hash = TokenHash.hash(token, seed: seed)
+        window.push(hash) { ngram, _ in
+            let column = space.column(of: ngram)
+            if column >= 0 {
+                if counts[column] == 0 { vector.append(column: Int32(column), value: 0) }
+                counts[column] += 1
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+/// A sparse matrix in compressed sparse row form (the training data: one row per document), with its
+/// compressed sparse column transpose built on demand for column-parallel gradient sums.
+public struct SparseMatrix: Sendable {
+    public let rows: Int
+    public let columns: Int
+    /// Row r holds `columnIndices[rowOffsets[r] ..< rowOffsets[r + 1]]`, sorted, with `values` alongside.
+    public let rowOffsets: [Int]
+    public let columnIndices: [Int32]
+    public let values: [Float]
+
+    public var nonZeros: Int { values.count }
+
+    public struct Builder {
+        let columns: Int
+        var rowOffsets: [Int] = [0]
+        var columnIndices: [Int32] = []
+        var values: [Float] = []
+
+        public init(columns: Int) { self.columns = columns }
+
+        public mutating func appendRow(columns: [Int32], values: [Float]) {
+            columnIndices.append(contentsOf: columns)
+            self.values.append(contentsOf: values)
+            rowOffsets.append(columnIndices.count)
+        }
+
+        public func build() -> SparseMatrix {
+            SparseMatrix(rows: rowOffsets.count - 1, columns: columns, rowOffsets: rowOffsets,
+                         columnIndices: columnIndices, values: values)
+        }
+    }
+
+    /// The rows `selection`, in that order.
+    public func rows(_ selection: [Int]) -> SparseMatrix {
+        var builder = Builder(columns: columns)
+        for r in selection {
+            let range = rowOffsets[r]..<rowOffsets[r + 1]
+            builder.appendRow(columns: Array(columnIndices[range]), values: Array(values[range]))
+        }
+        return builder.build()
+    }
+
+    /// The transpose in compressed sparse column form: column c holds `rowIndices[offsets[c] ..< offsets[c + 1]]`
+    /// in increasing row order.
+    public func transposed() -> (offsets: [Int], rowIndices: [Int32], values: [Float]) {
+        var offsets = [Int](repeating: 0, count: columns + 1)
+        for c in columnIndices { offsets[Int(c) + 1] += 1 }
+        for c in 0..<columns { offsets[c + 1] += offsets[c] }
+        var next = offsets
+        var rowIndices = [Int32](repeating: 0, count: nonZeros)
+        var transposedValues = [Float](repeating: 0, count: nonZeros)
+        for r in 0..<rows {
+            for k in rowOffsets[r]..<rowOffsets[r + 1] {
+                let c = Int(columnIndices[k])
+                rowIndices[next[c]] = Int32(r)
+                transposedValues[next[c]] = values[k]
+                next[c] += 1
+            }
+        }
+        return (offsets, rowIndices, transposedValues)
+    }
+}

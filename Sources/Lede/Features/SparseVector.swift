@@ -1,0 +1,47 @@
+/// A document vector as (column, value) pairs in reused buffers: no allocation per document once the
+/// buffers have grown to the largest document seen.
+public final class SparseVector {
+    public private(set) var columns: UnsafeMutablePointer<Int32>
+    public private(set) var values: UnsafeMutablePointer<Float>
+    public internal(set) var count = 0
+    private var capacity: Int
+
+    public init(capacity: Int = 1024) {
+        self.capacity = max(capacity, 16)
+        columns = .allocate(capacity: self.capacity)
+        values = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        columns.deallocate()
+        values.deallocate()
+    }
+
+    @inline(__always)
+    func append(column: Int32, value: Float) {
+        if count == capacity { grow() }
+        columns[count] = column
+        values[count] = value
+        count += 1
+    }
+
+    private func grow() {
+        let newCapacity = capacity * 2
+        let newColumns = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
+        let newValues = UnsafeMutablePointer<Float>.allocate(capacity: newCapacity)
+        newColumns.update(from: columns, count: count)
+        newValues.update(from: values, count: count)
+        columns.deallocate()
+        values.deallocate()
+        columns = newColumns
+        values = newValues
+        capacity = newCapacity
+    }
+
+    public func removeAll() { count = 0 }
+
+    /// The pairs as arrays, sorted by column (for tests and tools).
+    public var sortedPairs: [(column: Int, value: Float)] {
+        (0..<count).map { (Int(columns[$0]), values[$0]) }.sorted { $0.column < $1.column }
+    }
+}

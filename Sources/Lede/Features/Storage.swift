@@ -1,0 +1,42 @@
+/// A read-only array of plain values that either owns its memory or points into a memory-mapped file.
+///
+/// Models are memory-mapped on load, so their vocabulary, idf and weights are used in place, never
+/// copied or parsed; models built in memory own their arrays. Both look the same to the hot path.
+public final class Storage<Element>: @unchecked Sendable {
+    public let base: UnsafePointer<Element>
+    public let count: Int
+    private let owned: UnsafeMutablePointer<Element>?
+    private let owner: AnyObject?
+
+    /// Copies `array` into memory owned by this storage.
+    public init(_ array: [Element]) {
+        let memory = UnsafeMutablePointer<Element>.allocate(capacity: max(array.count, 1))
+        _ = UnsafeMutableBufferPointer(start: memory, count: array.count).initialize(from: array)
+        owned = memory
+        base = UnsafePointer(memory)
+        count = array.count
+        owner = nil
+    }
+
+    /// Points at `count` elements that `owner` keeps alive (a mapped model file).
+    public init(mapped base: UnsafePointer<Element>, count: Int, owner: AnyObject) {
+        self.base = base
+        self.count = count
+        self.owned = nil
+        self.owner = owner
+    }
+
+    deinit {
+        if let owned {
+            owned.deinitialize(count: count)
+            owned.deallocate()
+        }
+    }
+
+    @inline(__always)
+    public subscript(index: Int) -> Element { base[index] }
+
+    public var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
+
+    public var array: [Element] { Array(buffer) }
+}

@@ -1,0 +1,166 @@
+/// Fits a `FeatureSpace` in one streaming pass over the training documents: document frequencies (and,
+/// for `maxFeatures`, total counts) per n-gram, the text of each n-gram, then pruning and idf as
+/// scikit-learn's `TfidfVectorizer.fit` does.
+///
+/// Each added document's n-gram counts are also kept in `corpus`, so training vectorizes without
+/// tokenizing again.
+public final class VocabularyBuilder {
+    public let settings: FeatureSettings
+    public private(set) var corpus = HashedCorpus()
+    public private(set) var documentCount = 0
+
+    private struct Entry {
+        var documentFrequency: Int32
+        var totalCount: Int64
+        var textStart: Int
+        var textEnd: Int
+    }
+
+    private let tokenizer = Tokenizer()
+    private var window: NGramWindow
+    private var entryIndex: [UInt64: Int] = [:]
+    private var entries: [Entry] = []
+    private var text: [UInt8] = []
+    private var documentCounts: [UInt64: UInt32] = [:]
+    /// The last `ngramMax` tokens' bytes, for the text of new n-grams (ring indexed like `NGramWindow`).
+    private var recentTokens: [[UInt8]] = Array(repeating: [], count: NGramWindow.maxN)
+    private var newest = NGramWindow.maxN - 1
+    private let keepsText: Bool
+
+    public init(settings: FeatureSettings) {
+        self.settings = settings
+        window = NGramWindow(ngramMin: settings.ngramMin, ngramMax: settings.ngramMax)
+        keepsText = settings.hashBits == nil
+    }
+
+    /// Number of distinct n-grams seen so far.
+    public var distinctTerms: Int { entries.count }
+
+    /// Adds a training document: counts its n-grams and records it in `corpus`.
+    public func add(_ bytes: UnsafeRawBufferPointer) {
+        countNGrams(bytes, recordingNewTerms: true)
+        for (hash, count) in documentCounts {
+            let index = entryIndex[hash]!
+            entries[index].documentFrequency += 1
+            entries[index].totalCount += Int64(count)
+        }
+        corpus.append(documentCounts.sorted { $0.key < $1.key })
+        documentCount += 1
+    }
+
+    /// Counts a held-out document's n-grams into `heldOut`, leaving the document frequencies alone.
+    public func addHeldOut(_ bytes: UnsafeRawBufferPointer, into heldOut: inout HashedCorpus) {
+        countNGrams(bytes, recordingNewTerms: false)
+        heldOut.append(documentCounts.sorted { $0.key < $1.key })
+    }
+
+    /// Fills `documentCounts` with the document's n-gram counts.
+    private func countNGrams(_ bytes: UnsafeRawBufferPointer, recordingNewTerms: Bool) {
+        documentCounts.removeAll(keepingCapacity: true)
+        window.reset()
+        tokenizer.reset()
+        let seed = settings.hashSeed
+        let recordText = keepsText && recordingNewTerms
+        let handle: (UnsafeRawBufferPointer) -> Void = { token in
+            if recordText {
+                self.newest = (self.newest + 1) & (NGramWindow.maxN - 1)
+                self.recentTokens[self.newest].removeAll(keepingCapacity: true)
+                self.recentTokens[self.newest].append(contentsOf: token)
+            }
+            self.window.push(TokenHash.hash(token, seed: seed)) { ngram, n in
+                self.documentCounts[ngram, default: 0] += 1
+                if recordingNewTerms && self.entryIndex[ngram] == nil { self.insert(ngram, length: n) }
+            }
+        }
+        tokenizer.feed(bytes, emit: handle)
+        tokenizer.finish(emit: handle)
+    }
+
+    private func insert(_ hash: UInt64, length n: Int) {
+        let start = text.count
+        if keepsText {
+            for k in 0..<n {
+                if k > 0 { text.append(0x20) }
+                text.append(contentsOf: recentTokens[(newest - n + 1 + k) & (NGramWindow.maxN - 1)])
+            }
+        }
+        entryIndex[hash] = entries.count
+        entries.append(Entry(documentFrequency: 0, totalCount: 0, textStart: start, textEnd: text.count))
+    }
+
+    /// Prunes by `minDF`/`maxDF`/`maxFeatures` and computes idf. Columns are in byte order of the terms
+    /// (scikit-learn's order); with `maxFeatures`, the most frequent terms by total count are kept, ties
+    /// going to the term that sorts first.
+    public func fit() throws -> FeatureSpace {
+        let n = documentCount
+        guard n > 0 else { throw LedeError(.training, "no training documents") }
+        if let bits = settings.hashBits { return fitHashing(bits: bits) }
+        let maxCount = settings.maxDF.documents(of: n)
+        let minCount = settings.minDF.documents(of: n)
+        guard maxCount >= minCount else {
+            throw LedeError.invalidOption("--max-df (\(settings.maxDF)) allows fewer documents than --min-df (\(settings.minDF)); raise --max-df or lower --min-df")
+        }
+        var kept = entries.indices.filter {
+            let df = Double(entries[$0].documentFrequency)
+            return df >= minCount && df <= maxCount
+        }
+        guard !kept.isEmpty else {
+            throw LedeError(.training, "no terms left after pruning: all \(entries.count) terms of \(n) documents are in fewer than --min-df (\(settings.minDF)) or more than --max-df (\(settings.maxDF)) documents. Lower --min-df or raise --max-df.")
+        }
+        let order = { (a: Int, b: Int) -> Bool in self.textLess(self.entries[a], self.entries[b]) }
+        kept.sort(by: order)
+        if let limit = settings.maxFeatures, kept.count > limit {
+            // Stable by term order, so ties keep the first terms in sorted order, as scikit-learn does.
+            let ranked = kept.enumerated().sorted {
+                let (a, b) = (entries[$0.element].totalCount, entries[$1.element].totalCount)
+                return a != b ? a > b : $0.offset < $1.offset
+            }
+            kept = ranked.prefix(limit).map(\.element).sorted(by: order)
+        }
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(kept.count)
+        var hashOf = [UInt64](repeating: 0, count: entries.count)
+        for (hash, index) in entryIndex { hashOf[index] = hash }
+        var idf: [Float] = []
+        var terms: [[UInt8]] = []
+        for index in kept {
+            let entry = entries[index]
+            hashes.append(hashOf[index])
+            idf.append(settings.useIDF
+                       ? Float(FeatureSpace.idf(documentFrequency: Int(entry.documentFrequency), documents: n, smooth: settings.smoothIDF))
+                       : 1)
+            terms.append(Array(text[entry.textStart..<entry.textEnd]))
+        }
+        return FeatureSpace(settings: settings, lookup: .vocabulary(VocabularyTable(hashes: hashes)),
+                            columns: kept.count, idf: Storage(idf), terms: TermTable(terms: terms))
+    }
+
+    private func textLess(_ a: Entry, _ b: Entry) -> Bool {
+        let lengthA = a.textEnd - a.textStart, lengthB = b.textEnd - b.textStart
+        for k in 0..<min(lengthA, lengthB) {
+            let x = text[a.textStart + k], y = text[b.textStart + k]
+            if x != y { return x < y }
+        }
+        return lengthA < lengthB
+    }
+
+    private func fitHashing(bits: Int) -> FeatureSpace {
+        let columns = 1 << bits
+        let mask = UInt64(columns - 1)
+        var documentFrequency = [Int32](repeating: 0, count: columns)
+        for d in 0..<corpus.documentCount {
+            var seen = Set<Int>()
+            for k in corpus.offsets[d]..<corpus.offsets[d + 1] {
+                seen.insert(Int(truncatingIfNeeded: corpus.hashes[k] & mask))
+            }
+            for column in seen { documentFrequency[column] += 1 }
+        }
+        let idf = documentFrequency.map { df -> Float in
+            settings.useIDF
+                ? Float(FeatureSpace.idf(documentFrequency: Int(df), documents: documentCount, smooth: settings.smoothIDF))
+                : 1
+        }
+        return FeatureSpace(settings: settings, lookup: .hashing(mask: mask), columns: columns,
+                            idf: Storage(idf), terms: nil)
+    }
+}

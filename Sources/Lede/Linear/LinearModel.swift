@@ -1,0 +1,111 @@
+/// A linear scorer: `z = x W + b`, with `W` dense Float32, feature-major (`W[j * K + k]`: the K scores
+/// of column j are contiguous, so a sparse document touches one short row per non-zero), and the
+/// probabilities and decisions derived from `z`.
+public struct LinearModel: Sendable {
+    public let labels: [String]
+    /// One-vs-rest sigmoid per label when true; softmax over labels when false.
+    public let multiLabel: Bool
+    public let features: Int
+    public let weights: Storage<Float>
+    public let bias: Storage<Float>
+    /// Per-label probability thresholds. Multi-label: a label is predicted when its probability reaches its
+    /// threshold. Single-label: the most probable label is predicted (thresholds apply only on request).
+    public let thresholds: [Float]
+
+    public init(labels: [String], multiLabel: Bool, features: Int, weights: Storage<Float>, bias: Storage<Float>,
+                thresholds: [Float]) {
+        precondition(weights.count == features * labels.count && bias.count == labels.count && thresholds.count == labels.count)
+        self.labels = labels
+        self.multiLabel = multiLabel
+        self.features = features
+        self.weights = weights
+        self.bias = bias
+        self.thresholds = thresholds
+    }
+
+    public var labelCount: Int { labels.count }
+
+    /// Raw scores `z_k = b_k + sum_j x_j W[j, k]` into `out` (K values).
+    @inline(__always)
+    public func margins(_ x: SparseVector, into out: UnsafeMutablePointer<Float>) {
+        let k = labels.count
+        let w = weights.base
+        out.update(from: bias.base, count: k)
+        let columns = x.columns, values = x.values
+        if k == 1 {
+            for e in 0..<x.count { out[0] += values[e] * w[Int(columns[e])] }
+            return
+        }
+        for e in 0..<x.count {
+            let row = w + Int(columns[e]) * k
+            let value = values[e]
+            for label in 0..<k { out[label] += value * row[label] }
+        }
+    }
+
+    /// Turns margins into probabilities in place: sigmoid per label, or softmax.
+    @inline(__always)
+    public func probabilities(fromMargins z: UnsafeMutablePointer<Float>) {
+        Probabilities.apply(z, count: labels.count, multiLabel: multiLabel)
+    }
+
+    /// The predicted labels' indices for probabilities `p`, most probable first.
+    /// - Parameters:
+    ///   - threshold: overrides every label's threshold (and makes single-label models threshold too).
+    ///   - topK: keeps at most this many labels; for single-label models, the K most probable.
+    public func decide(_ p: UnsafePointer<Float>, threshold: Float? = nil, topK: Int? = nil, into chosen: inout [Int]) {
+        chosen.removeAll(keepingCapacity: true)
+        let k = labels.count
+        if !multiLabel && threshold == nil {
+            var best = 0
+            for label in 1..<max(k, 1) where p[label] > p[best] { best = label }
+            chosen.append(best)
+            if let topK, topK > 1 {
+                chosen = Array((0..<k).sorted { p[$0] != p[$1] ? p[$0] > p[$1] : $0 < $1 }.prefix(topK))
+            }
+            return
+        }
+        for label in 0..<k where p[label] >= (threshold ?? thresholds[label]) {
+            chosen.append(label)
+        }
+        chosen.sort { p[$0] != p[$1] ? p[$0] > p[$1] : $0 < $1 }
+        if let topK, chosen.count > topK { chosen.removeLast(chosen.count - topK) }
+    }
+}
+
+/// Sigmoid and softmax, numerically safe for any margin.
+public enum Probabilities {
+    /// sigma(z) = 1 / (1 + e^-z)
+    @inline(__always)
+    public static func sigmoid(_ z: Double) -> Double {
+        z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z))
+    }
+
+    /// ln(1 + e^z) without overflow.
+    @inline(__always)
+    public static func softplus(_ z: Double) -> Double {
+        z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))
+    }
+
+    /// softmax(z)_k = e^(z_k - max z) / sum_l e^(z_l - max z)
+    @inline(__always)
+    public static func apply(_ z: UnsafeMutablePointer<Float>, count: Int, multiLabel: Bool) {
+        if multiLabel {
+            for k in 0..<count { z[k] = Float(sigmoid(Double(z[k]))) }
+            return
+        }
+        var top = -Float.infinity
+        for k in 0..<count { top = max(top, z[k]) }
+        var total = 0.0
+        for k in 0..<count {
+            let e = exp(Double(z[k] - top))
+            z[k] = Float(e)
+            total += e
+        }
+        for k in 0..<count { z[k] = Float(Double(z[k]) / total) }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

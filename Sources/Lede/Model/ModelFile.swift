@@ -1,0 +1,221 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The binary model file: little-endian, versioned, checksummed, memory-mappable.
+///
+/// ```
+/// offset 0   magic "LEDEMODL" (8 bytes)
+///        8   format version (UInt32)           12  header size = 64 (UInt32)
+///       16   section count (UInt32)            20  reserved (UInt32, 0)
+///       24   file size in bytes (UInt64)       32  checksum of bytes 64 ..< file size (UInt64, `Checksum`)
+///       40   reserved (24 bytes, 0)
+///       64   section table: per section 32 bytes: tag (4 ASCII bytes), element size (UInt32),
+///            offset (UInt64), length in bytes (UInt64), reserved (UInt64)
+/// then the sections, each starting on a 64-byte boundary:
+///   META  JSON `ModelMetadata`           IDF_  Float32 per column
+///   WGHT  Float32 weights, columns x labels, feature-major      BIAS  Float32 per label
+///   VKEY  UInt64 vocabulary table keys   VCOL  Int32 vocabulary table columns (-1 = empty slot)
+///   TOFF  UInt32 term text offsets       TTXT  term text, UTF-8
+/// ```
+/// (the vocabulary and term sections are absent for hashing models). Loading maps the file and uses the
+/// arrays in place; it refuses files that are too short, foreign, of a newer format, inconsistent or
+/// corrupt, with a message that says which.
+public enum ModelFile {
+    public static let magic: [UInt8] = Array("LEDEMODL".utf8)
+    public static let formatVersion: UInt32 = 1
+    static let headerSize = 64
+    static let entrySize = 32
+    static let alignment = 64
+
+    struct Section {
+        var tag: String
+        var elementSize: Int
+        var bytes: [UInt8]
+    }
+
+    // MARK: - Writing
+
+    /// The file's bytes for `model`.
+    public static func serialize(_ model: LedeModel) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        var sections = [Section(tag: "META", elementSize: 1, bytes: Array(try encoder.encode(model.metadata)))]
+        sections.append(Section(tag: "IDF_", elementSize: 4, bytes: bytes(of: model.space.idf)))
+        sections.append(Section(tag: "WGHT", elementSize: 4, bytes: bytes(of: model.linear.weights)))
+        sections.append(Section(tag: "BIAS", elementSize: 4, bytes: bytes(of: model.linear.bias)))
+        if case .vocabulary(let table) = model.space.lookup {
+            sections.append(Section(tag: "VKEY", elementSize: 8, bytes: bytes(of: table.keys)))
+            sections.append(Section(tag: "VCOL", elementSize: 4, bytes: bytes(of: table.columns)))
+        }
+        if let terms = model.space.terms {
+            sections.append(Section(tag: "TOFF", elementSize: 4, bytes: bytes(of: terms.offsets)))
+            sections.append(Section(tag: "TTXT", elementSize: 1, bytes: bytes(of: terms.bytes)))
+        }
+        var layout: [(offset: Int, section: Section)] = []
+        var cursor = align(headerSize + entrySize * sections.count)
+        for section in sections {
+            layout.append((cursor, section))
+            cursor = align(cursor + section.bytes.count)
+        }
+        var file = [UInt8](repeating: 0, count: cursor)
+        file.replaceSubrange(0..<8, with: magic)
+        put(&file, 8, formatVersion)
+        put(&file, 12, UInt32(headerSize))
+        put(&file, 16, UInt32(sections.count))
+        put(&file, 24, UInt64(cursor))
+        for (index, (offset, section)) in layout.enumerated() {
+            let entry = headerSize + index * entrySize
+            file.replaceSubrange(entry..<entry + 4, with: Array(section.tag.utf8))
+            put(&file, entry + 4, UInt32(section.elementSize))
+            put(&file, entry + 8, UInt64(offset))
+            put(&file, entry + 16, UInt64(section.bytes.count))
+            file.replaceSubrange(offset..<offset + section.bytes.count, with: section.bytes)
+        }
+        let checksum = file.withUnsafeBytes { Checksum.compute(UnsafeRawBufferPointer(rebasing: $0[headerSize...])) }
+        put(&file, 32, checksum)
+        return file
+    }
+
+    /// Writes `model` to `path` atomically: a temporary file beside it, flushed, then renamed over `path`,
+    /// so a crash or a full disk leaves any previous model intact. The temporary file is removed on failure.
+    public static func write(_ model: LedeModel, to path: String) throws {
+        let data = try serialize(model)
+        try AtomicFile.write(data, to: path)
+    }
+
+    // MARK: - Reading
+
+    /// Maps and validates the model at `path`.
+    public static func load(_ path: String) throws -> LedeModel {
+        let mapped: MappedFile
+        do {
+            mapped = try MappedFile(path: path)
+        } catch let error as LedeError {
+            throw LedeError.model("cannot read model: \(error.message)", file: path)
+        }
+        return try load(mapped, path: path)
+    }
+
+    static func load(_ mapped: MappedFile, path: String) throws -> LedeModel {
+        func fail(_ message: String) -> LedeError { LedeError.model(message, file: path) }
+        let raw = mapped.bytes
+        let size = raw.count
+        guard size >= 8, Array(raw[0..<8]) == magic else {
+            if size == 0 { throw fail("the model file is empty") }
+            throw fail("not a Lede model (the file does not start with \"LEDEMODL\"); pass a file written by lede-train")
+        }
+        guard size >= headerSize else { throw fail("truncated model: \(size) bytes, shorter than the \(headerSize)-byte header") }
+        let version: UInt32 = get(raw, 8)
+        guard version <= formatVersion else {
+            throw fail("model format \(version) is newer than this Lede reads (format \(formatVersion)); upgrade Lede or retrain the model")
+        }
+        guard version >= 1, get(raw, 12) as UInt32 == UInt32(headerSize) else { throw fail("corrupt model header (bad version or header size)") }
+        let declaredSize: UInt64 = get(raw, 24)
+        guard declaredSize == UInt64(size) else {
+            if declaredSize > UInt64(size) {
+                throw fail("truncated model: the header says \(declaredSize) bytes, the file has \(size); copy it again or retrain")
+            }
+            throw fail("model file has \(UInt64(size) - declaredSize) unexpected trailing bytes (header says \(declaredSize)); copy it again or retrain")
+        }
+        let sectionCount = Int(get(raw, 16) as UInt32)
+        guard sectionCount <= 64, headerSize + sectionCount * entrySize <= size else {
+            throw fail("corrupt model header: \(sectionCount) sections do not fit in the file")
+        }
+        let expected: UInt64 = get(raw, 32)
+        let actual = Checksum.compute(UnsafeRawBufferPointer(rebasing: raw[headerSize...]))
+        guard expected == actual else {
+            throw fail("corrupt model: checksum mismatch (stored \(hex(expected)), computed \(hex(actual))); the file was damaged, copy it again or retrain")
+        }
+        var sections: [String: (offset: Int, length: Int, elementSize: Int)] = [:]
+        for index in 0..<sectionCount {
+            let entry = headerSize + index * entrySize
+            let tag = String(decoding: raw[entry..<entry + 4], as: UTF8.self)
+            let elementSize = Int(get(raw, entry + 4) as UInt32)
+            let offset: UInt64 = get(raw, entry + 8), length: UInt64 = get(raw, entry + 16)
+            guard offset <= UInt64(size), length <= UInt64(size) - offset, offset % UInt64(alignment) == 0,
+                  [1, 4, 8].contains(elementSize), length % UInt64(elementSize) == 0 else {
+                throw fail("corrupt model: section \(tag) lies outside the file or is misaligned")
+            }
+            sections[tag] = (Int(offset), Int(length), elementSize)
+        }
+        func section(_ tag: String) throws -> (offset: Int, length: Int, elementSize: Int) {
+            guard let s = sections[tag] else { throw fail("corrupt model: section \(tag) is missing") }
+            return s
+        }
+        let meta = try section("META")
+        let metadata: ModelMetadata
+        do {
+            metadata = try JSONDecoder().decode(ModelMetadata.self, from: Data(raw[meta.offset..<meta.offset + meta.length]))
+        } catch {
+            throw fail("corrupt model: unreadable metadata (\(error))")
+        }
+        let k = metadata.labels.count, columns = metadata.columns
+        guard k >= 1, metadata.thresholds.count == k, columns >= 1 else { throw fail("corrupt model: inconsistent metadata") }
+        func floats(_ tag: String, _ count: Int) throws -> Storage<Float> {
+            let s = try section(tag)
+            guard s.elementSize == 4, s.length == count * 4 else {
+                throw fail("corrupt model: section \(tag) holds \(s.length) bytes, expected \(count * 4)")
+            }
+            return Storage(mapped: (raw.baseAddress! + s.offset).assumingMemoryBound(to: Float.self), count: count, owner: mapped)
+        }
+        func array<T>(_ tag: String, _ type: T.Type) throws -> Storage<T> {
+            let s = try section(tag)
+            guard s.elementSize == MemoryLayout<T>.size else { throw fail("corrupt model: section \(tag) has the wrong element size") }
+            return Storage(mapped: (raw.baseAddress! + s.offset).assumingMemoryBound(to: T.self),
+                           count: s.length / MemoryLayout<T>.size, owner: mapped)
+        }
+        let idf = try floats("IDF_", columns)
+        let weights = try floats("WGHT", columns * k)
+        let bias = try floats("BIAS", k)
+        let lookup: FeatureSpace.Lookup
+        var terms: TermTable?
+        if let bits = metadata.features.hashBits {
+            guard columns == 1 << bits else { throw fail("corrupt model: \(columns) columns for \(bits) hash bits") }
+            lookup = .hashing(mask: UInt64(columns - 1))
+        } else {
+            let keys = try array("VKEY", UInt64.self)
+            let slots = try array("VCOL", Int32.self)
+            guard keys.count == slots.count, keys.count >= 2 * columns, keys.count & (keys.count - 1) == 0 else {
+                throw fail("corrupt model: the vocabulary table does not match \(columns) columns")
+            }
+            for slot in 0..<slots.count where slots[slot] >= Int32(columns) {
+                throw fail("corrupt model: vocabulary slot \(slot) points past the last column")
+            }
+            lookup = .vocabulary(VocabularyTable(keys: keys, columns: slots, count: columns))
+            let offsets = try array("TOFF", UInt32.self)
+            let text = try array("TTXT", UInt8.self)
+            guard offsets.count == columns + 1, Int(offsets[columns]) == text.count else {
+                throw fail("corrupt model: term text does not match the vocabulary")
+            }
+            terms = TermTable(offsets: offsets, bytes: text)
+        }
+        let space = FeatureSpace(settings: metadata.features, lookup: lookup, columns: columns, idf: idf, terms: terms)
+        let linear = LinearModel(labels: metadata.labels, multiLabel: metadata.multiLabel, features: columns,
+                                 weights: weights, bias: bias, thresholds: metadata.thresholds)
+        return LedeModel(space: space, linear: linear, training: metadata.training)
+    }
+
+    // MARK: - Helpers
+
+    private static func align(_ n: Int) -> Int { (n + alignment - 1) / alignment * alignment }
+
+    private static func bytes<T>(of storage: Storage<T>) -> [UInt8] {
+        Array(UnsafeRawBufferPointer(start: storage.base, count: storage.count * MemoryLayout<T>.stride))
+    }
+
+    private static func put<T: FixedWidthInteger>(_ file: inout [UInt8], _ offset: Int, _ value: T) {
+        withUnsafeBytes(of: value.littleEndian) { file.replaceSubrange(offset..<offset + MemoryLayout<T>.size, with: $0) }
+    }
+
+    private static func get<T: FixedWidthInteger>(_ raw: UnsafeRawBufferPointer, _ offset: Int) -> T {
+        T(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: T.self))
+    }
+
+    private static func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
+}
+
+#if !_endian(little)
+#error("Lede's model format is little-endian and is read in place: build on a little-endian machine")
+#endif

@@ -1,0 +1,81 @@
+/// The frozen 64-bit hash of a normalized token, and the combination of token hashes into n-gram hashes.
+///
+/// These functions are part of the model file format: a model stores the hashes of its vocabulary (or, in
+/// hashing mode, relies on them to pick columns), so their output must never change between versions,
+/// compilers or machines. Everything is defined on little-endian bytes with wrapping 64-bit arithmetic.
+///
+/// Token hash of the bytes `b[0..<n]` with seed `s`:
+/// ```
+/// h = s ^ (n * 0x9E3779B97F4A7C15)
+/// for each 8-byte block w (little-endian; the last partial block zero-padded, no block when n == 0):
+///     h = rotl(h ^ (w * 0xC2B2AE3D27D4EB4F), 31) * 0x9E3779B97F4A7C15
+/// hash = fmix64(h)
+/// fmix64(x): x ^= x >> 33; x *= 0xFF51AFD7ED558CCD; x ^= x >> 33; x *= 0xC4CEB9FE1A85EC53; x ^= x >> 33
+/// ```
+/// N-gram hash of token hashes `t1 ... tn` (a unigram's hash is its token hash):
+/// ```
+/// g = t1
+/// for k in 2...n: g = fmix64((g * 0x9E3779B97F4A7C15) ^ tk ^ k)
+/// ```
+public enum TokenHash {
+    public static let defaultSeed: UInt64 = 0x4C45_4445_5F56_3031  // "LEDE_V01"
+
+    @usableFromInline static let golden: UInt64 = 0x9E37_79B9_7F4A_7C15
+    @usableFromInline static let blockMultiplier: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+
+    /// The murmur3 64-bit finalizer: every input bit affects every output bit.
+    @inlinable @inline(__always)
+    public static func fmix64(_ value: UInt64) -> UInt64 {
+        var x = value
+        x ^= x >> 33
+        x &*= 0xFF51_AFD7_ED55_8CCD
+        x ^= x >> 33
+        x &*= 0xC4CE_B9FE_1A85_EC53
+        x ^= x >> 33
+        return x
+    }
+
+    @inlinable @inline(__always)
+    static func absorb(_ h: UInt64, _ block: UInt64) -> UInt64 {
+        let mixed = h ^ (block &* blockMultiplier)
+        return ((mixed << 31) | (mixed >> 33)) &* golden
+    }
+
+    /// Hash of normalized token bytes.
+    /// - Complexity: O(n), one multiply per 8 bytes.
+    @inlinable
+    public static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
+        let count = bytes.count
+        var h = seed ^ (UInt64(truncatingIfNeeded: count) &* golden)
+        guard count > 0, let base = bytes.baseAddress else { return fmix64(h) }
+        var offset = 0
+        while offset + 8 <= count {
+            let block = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            h = absorb(h, block)
+            offset += 8
+        }
+        if offset < count {
+            var block: UInt64 = 0
+            var shift: UInt64 = 0
+            while offset < count {
+                block |= UInt64(base.load(fromByteOffset: offset, as: UInt8.self)) << shift
+                shift += 8
+                offset += 1
+            }
+            h = absorb(h, block)
+        }
+        return fmix64(h)
+    }
+
+    /// Hash of a token given as text (normalized already); convenience for tests and tools.
+    public static func hash(_ text: String, seed: UInt64 = defaultSeed) -> UInt64 {
+        var copy = text
+        return copy.withUTF8 { hash(UnsafeRawBufferPointer($0), seed: seed) }
+    }
+
+    /// Extends an n-gram hash `g` (of k-1 tokens) by the token hash `next`, giving the hash of k tokens.
+    @inlinable @inline(__always)
+    public static func extend(_ g: UInt64, with next: UInt64, length k: Int) -> UInt64 {
+        fmix64((g &* golden) ^ next ^ UInt64(truncatingIfNeeded: k))
+    }
+}

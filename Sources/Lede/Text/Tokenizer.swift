@@ -1,0 +1,295 @@
+/// Splits UTF-8 text into normalized tokens, streaming: bytes may arrive in chunks of any size, split
+/// anywhere (even inside a multi-byte character), and no `String` is created per token.
+///
+/// Rules:
+/// - A token is a run of word characters (Unicode letters, combining marks and numbers), lowercased
+///   (ASCII by table; other scripts by Unicode's full lowercase mapping).
+/// - An apostrophe (U+0027 or U+2019) between two word characters stays in the token as U+0027
+///   (`don't`, `don’t` -> `don't`); elsewhere it separates.
+/// - Each CJK ideograph, kana or hangul syllable is a token by itself.
+/// - Everything else separates, and so does each byte that is not part of valid UTF-8 (stray
+///   continuation bytes, overlong forms, surrogates, truncated sequences): bad input never stops the stream.
+/// - A token is cut at `maxTokenBytes` bytes; the rest of its run is skipped.
+///
+/// Usage: `feed(_:emit:)` any number of chunks, then `finish(emit:)` at the end of the document.
+/// `emit` receives the normalized UTF-8 bytes of each token, valid only during the call.
+public final class Tokenizer {
+    public static let maxTokenBytes = 256
+
+    private let buffer: UnsafeMutablePointer<UInt8>
+    private var length = 0
+    private var pendingApostrophe = false
+    /// Bytes of a multi-byte character cut off at the end of the previous chunk.
+    private var partial: (UInt8, UInt8, UInt8) = (0, 0, 0)
+    private var partialCount = 0
+    private var table: CharacterTable?
+
+    public init() {
+        buffer = .allocate(capacity: Tokenizer.maxTokenBytes + 8)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Forgets any token in progress (start of a new document).
+    public func reset() {
+        length = 0
+        pendingApostrophe = false
+        partialCount = 0
+    }
+
+    /// Tokenizes one chunk; a token that reaches the end of the chunk continues into the next one.
+    @inline(__always)
+    public func feed(_ bytes: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) -> Void) {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0 else { return }
+        let n = bytes.count
+        var i = 0
+        if partialCount > 0 { i = completePartial(base, n, emit) }
+        while i < n {
+            let b = base[i]
+            if b < 0x80 {
+                let cls = AsciiTable.classes[Int(b)]
+                if cls == CharacterClass.word.rawValue {
+                    if pendingApostrophe { appendApostrophe() }
+                    if length < Tokenizer.maxTokenBytes {
+                        buffer[length] = AsciiTable.lower[Int(b)]
+                        length += 1
+                    }
+                } else if cls == CharacterClass.apostrophe.rawValue {
+                    apostrophe(emit)
+                } else if length > 0 || pendingApostrophe {
+                    endToken(emit)
+                }
+                i += 1
+                continue
+            }
+            let needed = Tokenizer.sequenceLength(b)
+            if needed == 0 {  // stray continuation byte or invalid lead byte
+                endToken(emit)
+                i += 1
+                continue
+            }
+            if i + needed > n {  // sequence continues in the next chunk
+                let available = n - i
+                if Tokenizer.isValidPrefix(base + i, available) {
+                    savePartial(base + i, available)
+                    return
+                }
+                endToken(emit)
+                i += 1
+                continue
+            }
+            if let scalar = Tokenizer.decode(base + i, needed) {
+                handle(scalar, emit)
+                i += needed
+            } else {
+                endToken(emit)
+                i += 1
+            }
+        }
+    }
+
+    /// Ends the document: emits the last token; an incomplete trailing character is a separator.
+    public func finish(emit: (UnsafeRawBufferPointer) -> Void) {
+        partialCount = 0
+        endToken(emit)
+    }
+
+    // MARK: - Token building
+
+    @inline(__always)
+    private func endToken(_ emit: (UnsafeRawBufferPointer) -> Void) {
+        pendingApostrophe = false
+        if length > 0 {
+            emit(UnsafeRawBufferPointer(start: buffer, count: length))
+            length = 0
+        }
+    }
+
+    @inline(__always)
+    private func apostrophe(_ emit: (UnsafeRawBufferPointer) -> Void) {
+        if length > 0 && !pendingApostrophe {
+            pendingApostrophe = true
+        } else {
+            endToken(emit)
+        }
+    }
+
+    @inline(__always)
+    private func appendApostrophe() {
+        pendingApostrophe = false
+        if length < Tokenizer.maxTokenBytes {
+            buffer[length] = 0x27
+            length += 1
+        }
+    }
+
+    private func handle(_ scalar: UInt32, _ emit: (UnsafeRawBufferPointer) -> Void) {
+        if table == nil { table = CharacterTable.shared }
+        let table = self.table!
+        let cls: UInt8
+        var lower = scalar
+        var lowerSecond: UInt32 = 0
+        if scalar < 0x10000 {
+            cls = table.classes[Int(scalar)]
+            lower = table.lower[Int(scalar)]
+            lowerSecond = table.lowerSecond[Int(scalar)]
+        } else if let s = Unicode.Scalar(scalar) {
+            cls = CharacterTable.classify(s).rawValue
+            if cls == CharacterClass.word.rawValue, s.properties.changesWhenLowercased,
+               let first = s.properties.lowercaseMapping.unicodeScalars.first {
+                lower = first.value
+            }
+        } else {
+            cls = CharacterClass.separator.rawValue
+        }
+        switch cls {
+        case CharacterClass.word.rawValue:
+            if pendingApostrophe { appendApostrophe() }
+            appendScalar(lower)
+            if lowerSecond != 0 { appendScalar(lowerSecond) }
+        case CharacterClass.standalone.rawValue:
+            endToken(emit)
+            appendScalar(scalar)
+            endToken(emit)
+        case CharacterClass.apostrophe.rawValue:
+            apostrophe(emit)
+        default:
+            endToken(emit)
+        }
+    }
+
+    /// Appends the UTF-8 encoding of `scalar`, unless that would pass the length cap.
+    @inline(__always)
+    private func appendScalar(_ scalar: UInt32) {
+        let size = scalar < 0x80 ? 1 : scalar < 0x800 ? 2 : scalar < 0x10000 ? 3 : 4
+        guard length + size <= Tokenizer.maxTokenBytes else { return }
+        let p = buffer + length
+        switch size {
+        case 1:
+            p[0] = UInt8(scalar)
+        case 2:
+            p[0] = UInt8(0xC0 | (scalar >> 6))
+            p[1] = UInt8(0x80 | (scalar & 0x3F))
+        case 3:
+            p[0] = UInt8(0xE0 | (scalar >> 12))
+            p[1] = UInt8(0x80 | ((scalar >> 6) & 0x3F))
+            p[2] = UInt8(0x80 | (scalar & 0x3F))
+        default:
+            p[0] = UInt8(0xF0 | (scalar >> 18))
+            p[1] = UInt8(0x80 | ((scalar >> 12) & 0x3F))
+            p[2] = UInt8(0x80 | ((scalar >> 6) & 0x3F))
+            p[3] = UInt8(0x80 | (scalar & 0x3F))
+        }
+        length += size
+    }
+
+    // MARK: - UTF-8 across chunk boundaries
+
+    private func savePartial(_ p: UnsafePointer<UInt8>, _ count: Int) {
+        partialCount = count
+        partial = (p[0], count > 1 ? p[1] : 0, count > 2 ? p[2] : 0)
+    }
+
+    /// Completes a character begun in the previous chunk; returns how many bytes of this chunk it used.
+    private func completePartial(_ base: UnsafePointer<UInt8>, _ n: Int, _ emit: (UnsafeRawBufferPointer) -> Void) -> Int {
+        var sequence: (UInt8, UInt8, UInt8, UInt8) = (partial.0, partial.1, partial.2, 0)
+        let have = partialCount
+        partialCount = 0
+        let needed = Tokenizer.sequenceLength(partial.0)
+        let take = min(needed - have, n)
+        withUnsafeMutableBytes(of: &sequence) { raw in
+            for k in 0..<take { raw[have + k] = base[k] }
+        }
+        let result: Int = withUnsafeBytes(of: &sequence) { raw in
+            let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            if have + take < needed {
+                if Tokenizer.isValidPrefix(p, have + take) {
+                    savePartial(p, have + take)
+                    return n
+                }
+                endToken(emit)
+                return 0
+            }
+            if let scalar = Tokenizer.decode(p, needed) {
+                handle(scalar, emit)
+                return take
+            }
+            endToken(emit)
+            return 0  // the saved bytes were invalid: rescan this chunk from its start
+        }
+        return result
+    }
+
+    // MARK: - UTF-8 decoding
+
+    /// Length of the sequence a lead byte starts, or 0 for a byte that cannot start one.
+    @inline(__always)
+    static func sequenceLength(_ lead: UInt8) -> Int {
+        switch lead {
+        case 0xC2...0xDF: return 2
+        case 0xE0...0xEF: return 3
+        case 0xF0...0xF4: return 4
+        default: return 0
+        }
+    }
+
+    /// Whether `count` bytes could begin a valid sequence (checks the second byte's range early).
+    static func isValidPrefix(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        guard count > 0 else { return false }
+        for k in 1..<max(count, 1) {
+            if p[k] & 0xC0 != 0x80 { return false }
+        }
+        if count >= 2 { return secondByteInRange(lead: p[0], p[1]) }
+        return true
+    }
+
+    @inline(__always)
+    static func secondByteInRange(lead: UInt8, _ second: UInt8) -> Bool {
+        switch lead {
+        case 0xE0: return second >= 0xA0          // no overlong 3-byte forms
+        case 0xED: return second <= 0x9F          // no surrogates
+        case 0xF0: return second >= 0x90          // no overlong 4-byte forms
+        case 0xF4: return second <= 0x8F          // nothing above U+10FFFF
+        default: return true
+        }
+    }
+
+    /// Decodes a complete sequence of `count` bytes, or nil when it is not valid UTF-8.
+    @inline(__always)
+    static func decode(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt32? {
+        let b0 = UInt32(p[0])
+        let b1 = UInt32(p[1])
+        guard b1 & 0xC0 == 0x80 else { return nil }
+        switch count {
+        case 2:
+            return ((b0 & 0x1F) << 6) | (b1 & 0x3F)
+        case 3:
+            let b2 = UInt32(p[2])
+            guard b2 & 0xC0 == 0x80, secondByteInRange(lead: p[0], p[1]) else { return nil }
+            return ((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F)
+        default:
+            let b2 = UInt32(p[2]), b3 = UInt32(p[3])
+            guard b2 & 0xC0 == 0x80, b3 & 0xC0 == 0x80, secondByteInRange(lead: p[0], p[1]) else { return nil }
+            return ((b0 & 0x07) << 18) | ((b1 & 0x3F) << 12) | ((b2 & 0x3F) << 6) | (b3 & 0x3F)
+        }
+    }
+}
+
+/// Classes and lowercase forms of the 128 ASCII bytes.
+enum AsciiTable {
+    static let classes: [UInt8] = (0..<128).map { (b: Int) -> UInt8 in
+        let byte = UInt8(b)
+        if isAlphanumeric(byte) { return CharacterClass.word.rawValue }
+        if byte == 0x27 { return CharacterClass.apostrophe.rawValue }
+        return CharacterClass.separator.rawValue
+    }
+
+    static let lower: [UInt8] = (0..<128).map { (b: Int) -> UInt8 in
+        let byte = UInt8(b)
+        return (byte >= 0x41 && byte <= 0x5A) ? byte + 0x20 : byte
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+    }
+}
