@@ -1,1 +1,5 @@
-print("x")
+import ArgumentParser
+import Foundation
+import Lede
+
+LedeTrain.main()

@@ -8,7 +8,7 @@ public final class Featurizer {
     /// Number of tokens in the last document.
     public private(set) var tokenCount = 0
 
-    private let tokenizer = Tokenizer()
+    public let tokenizer = Tokenizer()
     private var window: NGramWindow
     private let counts: UnsafeMutablePointer<Float>
     private let seed: UInt64

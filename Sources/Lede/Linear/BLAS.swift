@@ -11,8 +11,8 @@ import Glibc
 public enum BLAS {
     private static let configured: Bool = {
         typealias SetThreads = @convention(c) (Int32) -> Void
-        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: -2), "openblas_set_num_threads")  // RTLD_DEFAULT
-            ?? dlsym(nil, "openblas_set_num_threads") {
+        let process = dlopen(nil, RTLD_NOW)  // the program and every library it loaded
+        if let symbol = dlsym(process, "openblas_set_num_threads") {
             unsafeBitCast(symbol, to: SetThreads.self)(1)
         }
         return true

@@ -23,6 +23,10 @@ public final class Tokenizer {
     private var partial: (UInt8, UInt8, UInt8) = (0, 0, 0)
     private var partialCount = 0
     private var table: CharacterTable?
+    /// Bytes of the current document that were not valid UTF-8 (each one treated as a separator).
+    public private(set) var invalidByteCount = 0
+    /// NUL bytes in the current document (a sign of a binary file).
+    public private(set) var nulByteCount = 0
 
     public init() {
         buffer = .allocate(capacity: Tokenizer.maxTokenBytes + 8)
@@ -32,6 +36,8 @@ public final class Tokenizer {
 
     /// Forgets any token in progress (start of a new document).
     public func reset() {
+        invalidByteCount = 0
+        nulByteCount = 0
         length = 0
         pendingApostrophe = false
         partialCount = 0
@@ -56,14 +62,16 @@ public final class Tokenizer {
                     }
                 } else if cls == CharacterClass.apostrophe.rawValue {
                     apostrophe(emit)
-                } else if length > 0 || pendingApostrophe {
-                    endToken(emit)
+                } else {
+                    if b == 0 { nulByteCount += 1 }
+                    if length > 0 || pendingApostrophe { endToken(emit) }
                 }
                 i += 1
                 continue
             }
             let needed = Tokenizer.sequenceLength(b)
             if needed == 0 {  // stray continuation byte or invalid lead byte
+                invalidByteCount += 1
                 endToken(emit)
                 i += 1
                 continue
@@ -74,6 +82,7 @@ public final class Tokenizer {
                     savePartial(base + i, available)
                     return
                 }
+                invalidByteCount += 1
                 endToken(emit)
                 i += 1
                 continue
@@ -82,6 +91,7 @@ public final class Tokenizer {
                 handle(scalar, emit)
                 i += needed
             } else {
+                invalidByteCount += 1
                 endToken(emit)
                 i += 1
             }
@@ -90,6 +100,7 @@ public final class Tokenizer {
 
     /// Ends the document: emits the last token; an incomplete trailing character is a separator.
     public func finish(emit: (UnsafeRawBufferPointer) -> Void) {
+        invalidByteCount += partialCount
         partialCount = 0
         endToken(emit)
     }
@@ -207,6 +218,7 @@ public final class Tokenizer {
                     savePartial(p, have + take)
                     return n
                 }
+                invalidByteCount += 1
                 endToken(emit)
                 return 0
             }
@@ -214,6 +226,7 @@ public final class Tokenizer {
                 handle(scalar, emit)
                 return take
             }
+            invalidByteCount += 1
             endToken(emit)
             return 0  // the saved bytes were invalid: rescan this chunk from its start
         }

@@ -1,0 +1,58 @@
+/// Scores documents with a model: featurize, margins, probabilities. One per thread; reuses its buffers,
+/// so scoring allocates nothing per document once warm.
+public final class DocumentScorer {
+    public let model: LedeModel
+    public let featurizer: Featurizer
+    /// Probabilities of the last document, one per label.
+    public let probabilities: UnsafeMutablePointer<Float>
+
+    public init(model: LedeModel) {
+        self.model = model
+        featurizer = Featurizer(space: model.space)
+        probabilities = .allocate(capacity: model.labels.count)
+        probabilities.initialize(repeating: 0, count: model.labels.count)
+    }
+
+    deinit { probabilities.deallocate() }
+
+    /// Scores a document held in memory; the result stays in `probabilities` until the next call.
+    @discardableResult
+    public func score(_ bytes: UnsafeRawBufferPointer) -> UnsafeMutablePointer<Float> {
+        let vector = featurizer.featurize(bytes)
+        model.linear.margins(vector, into: probabilities)
+        model.linear.probabilities(fromMargins: probabilities)
+        return probabilities
+    }
+
+    /// Probabilities as an array (for tests and tools).
+    public func scores(_ text: String) -> [Float] {
+        var copy = text
+        copy.withUTF8 { score(UnsafeRawBufferPointer($0)) }
+        return Array(UnsafeBufferPointer(start: probabilities, count: model.labels.count))
+    }
+}
+
+/// Evaluates a model on labeled data.
+public enum Evaluator {
+    /// Predicts every record of `data` and compares with its labels. Labels unknown to the model are
+    /// returned in `unknownLabels` and otherwise ignored.
+    public static func evaluate(_ model: LedeModel, on data: LabeledDataReader, threshold: Float? = nil)
+        throws -> (report: EvaluationReport, unknownLabels: Set<String>)
+    {
+        let scorer = DocumentScorer(model: model)
+        var metrics = MetricsAccumulator(labels: model.labels)
+        let index = Dictionary(uniqueKeysWithValues: model.labels.enumerated().map { ($1, $0) })
+        var unknown = Set<String>()
+        var chosen: [Int] = []
+        try data.forEach { record in
+            let p = record.text.withUnsafeBytes { scorer.score($0) }
+            model.linear.decide(p, threshold: threshold, into: &chosen)
+            var truth: [Int] = []
+            for label in record.labels {
+                if let i = index[label] { truth.append(i) } else { unknown.insert(label) }
+            }
+            metrics.add(predicted: chosen, truth: truth)
+        }
+        return (metrics.report, unknown)
+    }
+}

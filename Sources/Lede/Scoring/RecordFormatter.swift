@@ -1,0 +1,154 @@
+/// Writes classification records as bytes, without `String` formatting per record.
+///
+/// JSONL: `{"id": "...", "labels": ["a", ...], "scores": {"a": 0.9312, ...}}` or
+/// `{"id": "...", "error": "..."}`. TSV: a header `id labels <label>... error`, then one row per document
+/// (labels comma-joined; scores and error empty where they do not apply). Scores have 4 decimals.
+public struct RecordFormatter: Sendable {
+    public enum Format: String, CaseIterable, Sendable { case jsonl, tsv }
+
+    public let format: Format
+    public let labels: [String]
+    private let escapedLabels: [[UInt8]]
+    private let scoreKeys: [[UInt8]]
+
+    public init(format: Format, labels: [String]) {
+        self.format = format
+        self.labels = labels
+        var escaped: [[UInt8]] = []
+        for label in labels {
+            var bytes: [UInt8] = []
+            if format == .jsonl {
+                RecordFormatter.appendJSONString(Array(label.utf8)[...], to: &bytes)
+            } else {
+                bytes = Array(label.utf8).map { ($0 == 0x09 || $0 == 0x0A || $0 == 0x0D) ? 0x20 : $0 }
+            }
+            escaped.append(bytes)
+        }
+        escapedLabels = escaped
+        scoreKeys = escaped.enumerated().map { i, e in Array((i == 0 ? "" : ", ").utf8) + e + Array(": ".utf8) }
+    }
+
+    /// The TSV header line (empty for JSONL).
+    public var header: [UInt8] {
+        guard format == .tsv else { return [] }
+        var line = Array("id\tlabels".utf8)
+        for label in escapedLabels { line.append(0x09); line.append(contentsOf: label) }
+        line.append(contentsOf: Array("\terror\n".utf8))
+        return line
+    }
+
+    /// Appends a scored record.
+    public func appendScored(id: UnsafeRawBufferPointer, chosen: [Int], probabilities: UnsafePointer<Float>, to out: inout [UInt8]) {
+        switch format {
+        case .jsonl:
+            out.append(contentsOf: [0x7B, 0x22, 0x69, 0x64, 0x22, 0x3A, 0x20])  // {"id": 
+            RecordFormatter.appendJSONString(id, to: &out)
+            out.append(contentsOf: RecordFormatter.labelsKey)
+            for (n, label) in chosen.enumerated() {
+                if n > 0 { out.append(contentsOf: [0x2C, 0x20]) }
+                out.append(contentsOf: escapedLabels[label])
+            }
+            out.append(contentsOf: RecordFormatter.scoresKey)
+            for label in 0..<labels.count {
+                out.append(contentsOf: scoreKeys[label])
+                RecordFormatter.appendProbability(probabilities[label], to: &out)
+            }
+            out.append(contentsOf: [0x7D, 0x7D, 0x0A])  // }}\n
+        case .tsv:
+            RecordFormatter.appendTSVField(id, to: &out)
+            out.append(0x09)
+            for (n, label) in chosen.enumerated() {
+                if n > 0 { out.append(0x2C) }
+                out.append(contentsOf: escapedLabels[label])
+            }
+            for label in 0..<labels.count {
+                out.append(0x09)
+                RecordFormatter.appendProbability(probabilities[label], to: &out)
+            }
+            out.append(contentsOf: [0x09, 0x0A])
+        }
+    }
+
+    /// Appends an error record.
+    public func appendError(id: UnsafeRawBufferPointer, message: String, to out: inout [UInt8]) {
+        let text = Array(message.utf8)
+        switch format {
+        case .jsonl:
+            out.append(contentsOf: Array("{\"id\": ".utf8))
+            RecordFormatter.appendJSONString(id, to: &out)
+            out.append(contentsOf: Array(", \"error\": ".utf8))
+            text.withUnsafeBytes { RecordFormatter.appendJSONString($0, to: &out) }
+            out.append(contentsOf: [0x7D, 0x0A])
+        case .tsv:
+            RecordFormatter.appendTSVField(id, to: &out)
+            out.append(0x09)
+            for _ in 0..<labels.count { out.append(0x09) }
+            out.append(0x09)
+            text.withUnsafeBytes { RecordFormatter.appendTSVField($0, to: &out) }
+            out.append(0x0A)
+        }
+    }
+
+    static let labelsKey = Array(", \"labels\": [".utf8)
+    static let scoresKey = Array("], \"scores\": {".utf8)
+    static let hex = Array("0123456789abcdef".utf8)
+
+    /// Appends `bytes` as a JSON string: quotes, `\"`, `\\`, control characters as `\uXXXX`, and any byte
+    /// sequence that is not valid UTF-8 as U+FFFD, so the output is always valid JSON.
+    public static func appendJSONString<C: Collection>(_ bytes: C, to out: inout [UInt8]) where C.Element == UInt8 {
+        out.append(0x22)
+        var i = bytes.startIndex
+        while i != bytes.endIndex {
+            let b = bytes[i]
+            if b < 0x80 {
+                switch b {
+                case 0x22: out.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
+                case 0x0D: out.append(contentsOf: [0x5C, 0x72])
+                case 0x09: out.append(contentsOf: [0x5C, 0x74])
+                case 0..<0x20, 0x7F:
+                    out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
+                default: out.append(b)
+                }
+                i = bytes.index(after: i)
+                continue
+            }
+            // Copy a valid multi-byte sequence, or write U+FFFD for one invalid byte.
+            let needed = Tokenizer.sequenceLength(b)
+            var sequence: [UInt8] = [b]
+            var j = bytes.index(after: i)
+            while sequence.count < needed && j != bytes.endIndex {
+                sequence.append(bytes[j])
+                j = bytes.index(after: j)
+            }
+            if needed > 0, sequence.count == needed,
+               sequence.withUnsafeBufferPointer({ Tokenizer.decode($0.baseAddress!, needed) }) != nil {
+                out.append(contentsOf: sequence)
+                i = j
+            } else {
+                out.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                i = bytes.index(after: i)
+            }
+        }
+        out.append(0x22)
+    }
+
+    /// Appends a TSV field: tabs, newlines and carriage returns become spaces.
+    static func appendTSVField(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        for b in bytes { out.append(b == 0x09 || b == 0x0A || b == 0x0D ? 0x20 : b) }
+    }
+
+    /// Appends a probability in [0, 1] with 4 decimals ("0.0312", "1.0000"); NaN as "null".
+    @inline(__always)
+    static func appendProbability(_ p: Float, to out: inout [UInt8]) {
+        guard p.isFinite else { out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]); return }
+        let scaled = Int((min(max(p, 0), 1) * 10000).rounded())
+        out.append(UInt8(0x30 + scaled / 10000))
+        out.append(0x2E)
+        out.append(UInt8(0x30 + (scaled / 1000) % 10))
+        out.append(UInt8(0x30 + (scaled / 100) % 10))
+        out.append(UInt8(0x30 + (scaled / 10) % 10))
+        out.append(UInt8(0x30 + scaled % 10))
+    }
+}

@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import Lede
+
+struct LedeClassify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lede-classify",
+        abstract: "Classify article files with a Lede model, fast.",
+        discussion: """
+        Writes exactly one record per input document, in input order. A document that cannot be scored (unreadable,
+        empty, binary, not UTF-8, a malformed JSONL/TSV line) gets a record with "error" instead of scores, and the exit
+        status is 1 at the end.
+
+        Inputs (--input-format):
+          files   each regular file is one document, id = its path; directories are walked in sorted order;
+                  '-' reads standard input as one document (the default when no INPUT is given)
+          lines   one document per line, id = line number ('path:line' with several inputs)
+          jsonl   {"id": "...", "text": "..."} per line (id defaults to the line number)
+          tsv     id<TAB>text per line
+
+        Output (--output-format):
+          jsonl   {"id": "a.txt", "labels": ["sanctions"], "scores": {"conflict": 0.0312, "geopolitics": 0.4410, "sanctions": 0.9650}}
+          tsv     a header, then id, labels (comma-joined), one score column per label, error
+
+        A multi-label model predicts every label whose probability reaches its threshold (tuned at training, see
+        'lede-train inspect'); a single-label model predicts the most probable label.
+
+        Examples:
+          lede-classify datasets/samples/
+          lede-classify --model news.lede --input-format lines big.txt > predictions.jsonl
+          cat article.txt | lede-classify --top-k 1
+        """,
+        version: Lede.version
+    )
+
+    @Option(name: .shortAndLong, help: "Model file (default: the shipped topic model, or $LEDE_MODEL).")
+    var model: String?
+
+    @Argument(help: "Files, directories, or '-' for standard input.")
+    var inputs: [String] = []
+
+    @Option(help: "How inputs split into documents: files, lines, jsonl or tsv.")
+    var inputFormat: String = "files"
+
+    @Option(help: "jsonl or tsv.")
+    var outputFormat: String = "jsonl"
+
+    @Option(help: "Probability threshold for every label, overriding the model's per-label thresholds.")
+    var threshold: Float?
+
+    @Option(help: "Predict at most K labels per document (for a single-label model: the K most probable).")
+    var topK: Int?
+
+    @Option(help: "Threads (default: all cores). The output does not depend on it.")
+    var threads: Int = Parallel.availableCores
+
+    @Flag(name: .shortAndLong, help: "No progress or summary on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        guard InputFormat(rawValue: inputFormat) != nil else {
+            throw ValidationError("unknown --input-format '\(inputFormat)'; use files, lines, jsonl or tsv")
+        }
+        guard RecordFormatter.Format(rawValue: outputFormat) != nil else {
+            throw ValidationError("unknown --output-format '\(outputFormat)'; use jsonl or tsv")
+        }
+        if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold must be between 0 and 1") }
+        if let topK, topK < 1 { throw ValidationError("--top-k must be at least 1") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        let start = DispatchTime.now()
+        let loaded: LedeModel
+        do {
+            loaded = try ModelFile.load(try model ?? ShippedModel.locate())
+        } catch {
+            exitWith(error)
+        }
+        var options = BatchClassifier.Options()
+        options.threads = threads
+        options.threshold = threshold
+        options.topK = topK
+        options.format = RecordFormatter.Format(rawValue: outputFormat)!
+        let classifier = BatchClassifier(model: loaded, options: options)
+        let output = OutputStream()
+        let showProgress = !quiet && isatty(2) == 1
+        var lastProgress = DispatchTime.now()
+        do {
+            try classifier.run(inputs: inputs, format: InputFormat(rawValue: inputFormat)!, write: { try output.write($0) },
+                               progress: { totals in
+                guard showProgress else { return }
+                let now = DispatchTime.now()
+                guard now.uptimeNanoseconds - lastProgress.uptimeNanoseconds > 500_000_000 else { return }
+                lastProgress = now
+                let seconds = Double(now.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+                FileHandle.standardError.write(Data(String(format: "\r%d documents, %.1f MB, %.0f docs/s   ",
+                                                           totals.documents, Double(totals.bytes) / 1e6,
+                                                           Double(totals.documents) / seconds).utf8))
+            })
+            try output.flush()
+        } catch {
+            exitWith(error)
+        }
+        let totals = classifier.totals
+        if !quiet {
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            let summary = String(format: "%@classified %d documents (%d errors), %.1f MB in %.2f s: %.0f docs/s, %.1f MB/s\n",
+                                 showProgress ? "\r" : "", totals.documents, totals.errors, Double(totals.bytes) / 1e6, seconds,
+                                 Double(totals.documents) / max(seconds, 1e-9), Double(totals.bytes) / 1e6 / max(seconds, 1e-9))
+            FileHandle.standardError.write(Data(summary.utf8))
+        }
+        if totals.errors > 0 { throw ExitCode(1) }
+    }
+}
+
+func exitWith(_ error: Error) -> Never {
+    let message = (error as? LedeError)?.description ?? String(describing: error)
+    FileHandle.standardError.write(Data("lede-classify: \(message)\n".utf8))
+    exit(2)
+}
+
+/// Buffered writes to standard output, whole records at a time.
+final class OutputStream {
+    private var buffer: [UInt8] = []
+
+    func write(_ bytes: [UInt8]) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    func flush() throws {
+        try buffer.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = Foundation.write(1, raw.baseAddress! + done, raw.count - done)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { throw LedeError.io("cannot write output: \(String(cString: strerror(errno)))") }
+                done += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Finds the shipped topic model: $LEDE_MODEL, then models/topics.lede beside the build or install tree,
+/// then in the current directory.
+enum ShippedModel {
+    static let fileName = "topics.lede"
+
+    static func locate() throws -> String {
+        if let path = ProcessInfo.processInfo.environment["LEDE_MODEL"], !path.isEmpty { return path }
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = executable.deletingLastPathComponent()
+        var candidates: [String] = []
+        for _ in 0..<5 {
+            candidates.append(directory.appendingPathComponent("models/\(fileName)").path)
+            candidates.append(directory.appendingPathComponent("share/lede/\(fileName)").path)
+            directory = directory.deletingLastPathComponent()
+        }
+        candidates.append("models/\(fileName)")
+        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) { return found }
+        throw LedeError.invalidOption("no model given and the shipped model (models/\(fileName)) was not found; pass --model FILE or set LEDE_MODEL")
+    }
+}

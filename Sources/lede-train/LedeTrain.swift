@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import Lede
+
+struct LedeTrain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lede-train",
+        abstract: "Train, evaluate and inspect Lede text classifiers.",
+        discussion: """
+        Train a TF-IDF + linear classifier on labeled documents and write a model file that lede-classify uses.
+
+        Examples:
+          lede-train datasets/topics/train.jsonl --validation datasets/topics/dev.jsonl --output models/topics.lede
+          lede-train corpus.tsv --output news.lede --ngrams 1...2 --min-df 2 --l2 1e-5
+          lede-train evaluate models/topics.lede datasets/topics/dev.jsonl
+          lede-train inspect models/topics.lede --top 15
+        """,
+        version: Lede.version,
+        subcommands: [Train.self, Evaluate.self, Inspect.self],
+        defaultSubcommand: Train.self
+    )
+}
+
+/// Prints an error as `lede-train: message` and exits with status 1 (2 for usage errors).
+func fail(_ error: Error) -> Never {
+    let message = (error as? LedeError)?.description ?? String(describing: error)
+    FileHandle.standardError.write(Data("lede-train: \(message)\n".utf8))
+    exit((error as? LedeError)?.kind == .invalidOption ? 2 : 1)
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
