@@ -50,7 +50,8 @@ public struct FeatureSettings: Codable, Equatable, Sendable {
     public var minDF: DocumentFrequency = .count(2)
     /// Terms in more documents than this are dropped.
     public var maxDF: DocumentFrequency = .fraction(1.0)
-    /// Keep only the most frequent terms (by total count over the corpus), if set.
+    /// Keep only the most frequent terms (by total count over the corpus), if set. Among terms with equal
+    /// counts at the cut, the ones that sort first are kept (scikit-learn leaves that order unspecified).
     public var maxFeatures: Int? = nil
     /// tf = 1 + ln(count) instead of the raw count.
     public var sublinearTF: Bool = true

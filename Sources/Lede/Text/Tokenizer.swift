@@ -237,7 +237,7 @@ public final class Tokenizer {
 
     /// Length of the sequence a lead byte starts, or 0 for a byte that cannot start one.
     @inline(__always)
-    static func sequenceLength(_ lead: UInt8) -> Int {
+    public static func sequenceLength(_ lead: UInt8) -> Int {
         switch lead {
         case 0xC2...0xDF: return 2
         case 0xE0...0xEF: return 3
@@ -269,7 +269,7 @@ public final class Tokenizer {
 
     /// Decodes a complete sequence of `count` bytes, or nil when it is not valid UTF-8.
     @inline(__always)
-    static func decode(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt32? {
+    public static func decode(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt32? {
         let b0 = UInt32(p[0])
         let b1 = UInt32(p[1])
         guard b1 & 0xC0 == 0x80 else { return nil }

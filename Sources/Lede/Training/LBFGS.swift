@@ -1,8 +1,9 @@
 /// Limited-memory BFGS (Nocedal & Wright, Algorithm 7.4) with a backtracking Armijo line search.
 ///
-/// Vectors are Float32 (the model's precision) and every inner product is accumulated in Double through
-/// BLAS. Stops when the gradient's infinity norm falls below `gradientTolerance`, when an iteration
-/// improves f by less than `relativeTolerance * max(|f|, 1)`, or after `maxIterations`.
+/// Vectors are Float32 (the model's precision), allocated once per run; every inner product is accumulated
+/// in Double, and all vector arithmetic goes through BLAS. Stops when the gradient's largest component falls
+/// below `gradientTolerance`, when an iteration improves f by less than `relativeTolerance * max(|f|, 1)`,
+/// or after `maxIterations`.
 struct LBFGS {
     var memory = 10
     var maxIterations = 100
@@ -17,47 +18,48 @@ struct LBFGS {
 
     /// Minimizes f starting from `x` (updated in place).
     /// `evaluate(x, gradient)` returns f(x) and writes its gradient.
-    func minimize(_ x: inout [Float], progress: ((Int, Double) -> Void)? = nil,
+    func minimize(_ start: inout [Float], progress: ((Int, Double) -> Void)? = nil,
                   evaluate: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Double) -> Result {
-        let d = x.count
-        var g = [Float](repeating: 0, count: d)
-        var direction = [Float](repeating: 0, count: d)
-        var trialX = [Float](repeating: 0, count: d)
-        var trialG = [Float](repeating: 0, count: d)
-        var s = [[Float]](repeating: [Float](repeating: 0, count: d), count: memory)
-        var y = [[Float]](repeating: [Float](repeating: 0, count: d), count: memory)
+        let d = start.count
+        // x, g, direction, trial x, trial g, then memory pairs (s, y).
+        let block = UnsafeMutablePointer<Float>.allocate(capacity: d * (5 + 2 * memory))
+        defer { block.deallocate() }
+        var x = block, g = block + d
+        let direction = block + 2 * d
+        var trialX = block + 3 * d, trialG = block + 4 * d
+        let s = (0..<memory).map { block + (5 + $0) * d }
+        let y = (0..<memory).map { block + (5 + memory + $0) * d }
+        start.withUnsafeBufferPointer { x.update(from: $0.baseAddress!, count: d) }
         var rho = [Double](repeating: 0, count: memory)
         var alpha = [Double](repeating: 0, count: memory)
         var stored = 0, newest = -1
 
-        var f = x.withUnsafeBufferPointer { xp in g.withUnsafeMutableBufferPointer { evaluate(xp.baseAddress!, $0.baseAddress!) } }
+        var f = evaluate(x, g)
         var iteration = 0
         var converged = false
         while iteration < maxIterations {
-            if maxAbs(g) < gradientTolerance { converged = true; break }
+            if maxAbs(g, d) < gradientTolerance { converged = true; break }
             // direction = -H g by the two-loop recursion.
-            direction = g
-            direction.withUnsafeMutableBufferPointer { q in
-                let q = q.baseAddress!
-                for back in 0..<stored {
-                    let m = (newest - back + memory) % memory
-                    alpha[m] = rho[m] * BLAS.dot(s[m], q, count: d)
-                    BLAS.axpy(Float(-alpha[m]), y[m], q, count: d)
-                }
-                if stored > 0 {
-                    let yy = BLAS.dot(y[newest], y[newest], count: d)
-                    BLAS.scale(Float(1 / (rho[newest] * yy)), q, count: d)
-                }
-                for forward in 0..<stored {
-                    let m = (newest - stored + 1 + forward + memory) % memory
-                    let beta = rho[m] * BLAS.dot(y[m], q, count: d)
-                    BLAS.axpy(Float(alpha[m] - beta), s[m], q, count: d)
-                }
-                BLAS.scale(-1, q, count: d)
+            BLAS.copy(g, direction, count: d)
+            for back in 0..<stored {
+                let m = (newest - back + memory) % memory
+                alpha[m] = rho[m] * BLAS.dot(s[m], direction, count: d)
+                BLAS.axpy(Float(-alpha[m]), y[m], direction, count: d)
             }
+            if stored > 0 {
+                let yy = BLAS.dot(y[newest], y[newest], count: d)
+                BLAS.scale(Float(1 / (rho[newest] * yy)), direction, count: d)
+            }
+            for forward in 0..<stored {
+                let m = (newest - stored + 1 + forward + memory) % memory
+                let beta = rho[m] * BLAS.dot(y[m], direction, count: d)
+                BLAS.axpy(Float(alpha[m] - beta), s[m], direction, count: d)
+            }
+            BLAS.scale(-1, direction, count: d)
             var slope = BLAS.dot(g, direction, count: d)
             if slope >= 0 {  // not a descent direction: restart from steepest descent
-                direction = g.map { -$0 }
+                BLAS.copy(g, direction, count: d)
+                BLAS.scale(-1, direction, count: d)
                 stored = 0
                 slope = BLAS.dot(g, direction, count: d)
             }
@@ -65,11 +67,9 @@ struct LBFGS {
             var trialF = Double.infinity
             var accepted = false
             for _ in 0..<30 {
-                trialX = x
-                BLAS.axpy(Float(step), direction, &trialX, count: d)
-                trialF = trialX.withUnsafeBufferPointer { xp in
-                    trialG.withUnsafeMutableBufferPointer { evaluate(xp.baseAddress!, $0.baseAddress!) }
-                }
+                BLAS.copy(x, trialX, count: d)
+                BLAS.axpy(Float(step), direction, trialX, count: d)
+                trialF = evaluate(trialX, trialG)
                 if trialF <= f + 1e-4 * step * slope { accepted = true; break }
                 step *= 0.5
             }
@@ -77,10 +77,10 @@ struct LBFGS {
             iteration += 1
             // Curvature pair s = x_new - x, y = g_new - g.
             let next = (newest + 1) % memory
-            for i in 0..<d {
-                s[next][i] = trialX[i] - x[i]
-                y[next][i] = trialG[i] - g[i]
-            }
+            BLAS.copy(trialX, s[next], count: d)
+            BLAS.axpy(-1, x, s[next], count: d)
+            BLAS.copy(trialG, y[next], count: d)
+            BLAS.axpy(-1, g, y[next], count: d)
             let sy = BLAS.dot(s[next], y[next], count: d)
             if sy > 1e-12 {
                 rho[next] = 1 / sy
@@ -94,12 +94,13 @@ struct LBFGS {
             progress?(iteration, f)
             if improvement < relativeTolerance * max(abs(f), 1) { converged = true; break }
         }
+        start.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: x, count: d) }
         return Result(iterations: iteration, value: f, converged: converged)
     }
 
-    private func maxAbs(_ v: [Float]) -> Double {
+    private func maxAbs(_ v: UnsafePointer<Float>, _ d: Int) -> Double {
         var m: Float = 0
-        for e in v { m = max(m, abs(e)) }
+        for i in 0..<d { m = max(m, abs(v[i])) }
         return Double(m)
     }
 }

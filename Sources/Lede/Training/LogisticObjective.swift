@@ -12,7 +12,7 @@
 ///
 /// Rows are processed in fixed blocks and columns through the transposed matrix, each block writing its
 /// own outputs, so the value and gradient are bit-identical for any thread count.
-final class LogisticObjective {
+public final class LogisticObjective {
     let x: SparseMatrix
     let labels: LabelSets
     let labelCount: Int
@@ -28,9 +28,9 @@ final class LogisticObjective {
     private static let rowBlock = 512
     private static let columnBlock = 2048
 
-    var dimension: Int { x.columns * labelCount + labelCount }
+    public var dimension: Int { x.columns * labelCount + labelCount }
 
-    init(x: SparseMatrix, labels: LabelSets, labelCount: Int, multiLabel: Bool, lambda: Double, threads: Int,
+    public init(x: SparseMatrix, labels: LabelSets, labelCount: Int, multiLabel: Bool, lambda: Double, threads: Int,
          documentWeights: [Float]? = nil) {
         self.x = x
         self.labels = labels
@@ -44,7 +44,7 @@ final class LogisticObjective {
     }
 
     /// Returns f(theta) and writes grad f(theta) into `gradient`.
-    func evaluate(_ theta: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>) -> Double {
+    public func evaluate(_ theta: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>) -> Double {
         let n = x.rows, k = labelCount, features = x.columns
         let weights = theta, bias = theta + features * k
         let rowBlocks = (n + Self.rowBlock - 1) / Self.rowBlock

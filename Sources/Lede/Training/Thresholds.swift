@@ -3,12 +3,13 @@ public enum Thresholds {
     /// The threshold maximizing F1 = 2 TP / (2 TP + FP + FN) when predicting `score >= threshold`.
     ///
     /// Candidates are the midpoints between consecutive distinct scores (so a threshold never sits on a
-    /// score), plus one above the highest; ties in F1 go to the higher threshold. With no positive
-    /// example, `fallback` is returned.
-    public static func bestF1(scores: [Float], positives: [Bool], fallback: Float = 0.5) -> (threshold: Float, f1: Double) {
+    /// score), plus one above the highest; ties in F1 go to the higher threshold. With fewer than
+    /// `minimumPositives` positive examples the estimate would be noise, and `fallback` is returned.
+    public static func bestF1(scores: [Float], positives: [Bool], minimumPositives: Int = 1,
+                              fallback: Float = 0.5) -> (threshold: Float, f1: Double) {
         precondition(scores.count == positives.count)
         let totalPositives = positives.lazy.filter { $0 }.count
-        guard totalPositives > 0 else { return (fallback, 0) }
+        guard totalPositives > 0, totalPositives >= minimumPositives else { return (fallback, 0) }
         let order = scores.indices.sorted { scores[$0] > scores[$1] }
         var truePositives = 0, predicted = 0
         var best = (threshold: fallback, f1: 0.0)

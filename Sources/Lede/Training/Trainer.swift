@@ -13,6 +13,10 @@ public final class Trainer {
         public var features: Int
     }
 
+    /// Labels with fewer positive validation documents keep the threshold 0.5: a threshold tuned on one or
+    /// two examples is noise.
+    public static let minimumPositivesForThreshold = 5
+
     public init(options: TrainingOptions, progress: @escaping (String) -> Void = { _ in }) {
         self.options = options
         self.progress = progress
@@ -116,7 +120,8 @@ public final class Trainer {
                 let thresholds = (0..<k).map { label -> Float in
                     let scores = (0..<validationX.rows).map { probabilities[$0 * k + label] }
                     let positives = (0..<validationX.rows).map { heldOutSets.contains($0, label) }
-                    return Thresholds.bestF1(scores: scores, positives: positives).threshold
+                    return Thresholds.bestF1(scores: scores, positives: positives,
+                                              minimumPositives: Trainer.minimumPositivesForThreshold).threshold
                 }
                 linear = LinearModel(labels: sortedNames, multiLabel: true, features: space.columns, weights: linear.weights,
                                      bias: linear.bias, thresholds: thresholds)

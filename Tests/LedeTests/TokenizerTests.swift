@@ -1,0 +1,98 @@
+import XCTest
+import Lede
+
+final class TokenizerTests: XCTestCase {
+    func testASCIIWordsAreLowercasedRunsOfLettersAndDigits() {
+        XCTAssertEqual(TestSupport.tokens("The UN voted 15-0, on 3/4 of G7's plans!"),
+                       ["the", "un", "voted", "15", "0", "on", "3", "4", "of", "g7's", "plans"])
+    }
+
+    func testApostrophesStayInsideWordsOnly() {
+        XCTAssertEqual(TestSupport.tokens("don't 'quoted' rock'n'roll it''s o'"), ["don't", "quoted", "rock'n'roll", "it", "s", "o"])
+    }
+
+    func testCurlyApostropheBecomesASCII() {
+        XCTAssertEqual(TestSupport.tokens("Don\u{2019}t \u{201C}stop\u{201D}"), ["don't", "stop"])
+    }
+
+    func testAccentedLettersAreLowercasedByUnicode() {
+        XCTAssertEqual(TestSupport.tokens("ÉLYSÉE Größe ΑΘΗΝΑ Москва İstanbul"),
+                       ["élysée", "größe", "αθηνα", "москва", "i\u{307}stanbul"])
+    }
+
+    func testEachCJKCharacterIsAToken() {
+        XCTAssertEqual(TestSupport.tokens("東京で制裁abc한국어"), ["東", "京", "で", "制", "裁", "abc", "한", "국", "어"])
+    }
+
+    func testDigitsAndOtherScriptsNumbers() {
+        XCTAssertEqual(TestSupport.tokens("1987 ٣ 2½"), ["1987", "٣", "2½"])
+    }
+
+    func testInvalidUTF8SeparatesAndIsCounted() {
+        // stray continuation, overlong "/", surrogate, truncated sequence at the end
+        let bytes: [UInt8] = Array("ab".utf8) + [0x80] + Array("cd".utf8) + [0xC0, 0xAF] + Array("ef".utf8)
+            + [0xED, 0xA0, 0x80] + Array("gh".utf8) + [0xE2, 0x82]
+        XCTAssertEqual(TestSupport.tokens(bytes), ["ab", "cd", "ef", "gh"])
+        let tokenizer = Tokenizer()
+        bytes.withUnsafeBytes { tokenizer.feed($0) { _ in } }
+        tokenizer.finish { _ in }
+        XCTAssertGreaterThan(tokenizer.invalidByteCount, 0)
+    }
+
+    func testLatin1TextDoesNotCrash() {
+        let latin1: [UInt8] = [0x43, 0x61, 0x66, 0xE9, 0x20, 0x6E, 0x61, 0xEF, 0x76, 0x65]  // "Café naïve" in Latin-1
+        XCTAssertEqual(TestSupport.tokens(latin1), ["caf", "na", "ve"])
+    }
+
+    func testCRLFAndBOMSeparate() {
+        XCTAssertEqual(TestSupport.tokens("\u{FEFF}first line\r\nsecond\r\n"), ["first", "line", "second"])
+    }
+
+    func testChunkBoundariesDoNotChangeTokens() {
+        let text = Array("Ça va? Don’t stop — 東京 naïve crème brûlée, ΑΘΗΝΑ 123".utf8) + [0xFF] + Array("end".utf8)
+        let whole = TestSupport.tokens(text)
+        for chunk in 1...7 {
+            XCTAssertEqual(TestSupport.tokens(text, chunk: chunk), whole, "chunk size \(chunk)")
+        }
+    }
+
+    func testLongTokensAreCut() {
+        let long = String(repeating: "a", count: 1000)
+        let tokens = TestSupport.tokens(long + " b")
+        XCTAssertEqual(tokens.count, 2)
+        XCTAssertEqual(tokens[0].utf8.count, Tokenizer.maxTokenBytes)
+    }
+
+    func testNulBytesAreCounted() {
+        let tokenizer = Tokenizer()
+        ([0x61, 0x00, 0x62] as [UInt8]).withUnsafeBytes { tokenizer.feed($0) { _ in } }
+        XCTAssertEqual(tokenizer.nulByteCount, 1)
+    }
+}
+
+final class TokenHashTests: XCTestCase {
+    /// The hash is part of the model format: these values must never change.
+    func testHashIsFrozen() {
+        XCTAssertEqual(TokenHash.hash("", seed: 0), 0)
+        XCTAssertEqual(TokenHash.hash("sanctions"), TokenHash.hash("sanctions", seed: TokenHash.defaultSeed))
+        XCTAssertEqual(String(TokenHash.hash("sanctions"), radix: 16), FrozenHashes.sanctions)
+        XCTAssertEqual(String(TokenHash.hash("a"), radix: 16), FrozenHashes.a)
+        XCTAssertEqual(String(TokenHash.hash("security council"), radix: 16), FrozenHashes.securityCouncil)
+        let bigram = TokenHash.extend(TokenHash.hash("security"), with: TokenHash.hash("council"), length: 2)
+        XCTAssertEqual(String(bigram, radix: 16), FrozenHashes.bigram)
+    }
+
+    func testNGramHashDependsOnOrderAndSeed() {
+        let a = TokenHash.hash("a"), b = TokenHash.hash("b")
+        XCTAssertNotEqual(TokenHash.extend(a, with: b, length: 2), TokenHash.extend(b, with: a, length: 2))
+        XCTAssertNotEqual(TokenHash.hash("a", seed: 1), TokenHash.hash("a", seed: 2))
+    }
+}
+
+/// Token hashes computed independently (in Python) from the formulas documented on `TokenHash`.
+enum FrozenHashes {
+    static let sanctions = "a09e4fd9a389f004"
+    static let a = "56213f7400cfb87d"
+    static let securityCouncil = "506e2fce42707c52"
+    static let bigram = "c5b61b63a4fa7abe"
+}
