@@ -117,3 +117,25 @@ final class TrainingTests: XCTestCase {
         }
     }
 }
+
+/// The shipped model's training command is reproducible.
+final class ShippedModelTests: XCTestCase {
+    func testShippedTrainingCommandIsDeterministic() throws {
+        let root = TestSupport.packageRoot
+        let train = root.appendingPathComponent("datasets/topics/train.jsonl").path
+        let dev = root.appendingPathComponent("datasets/topics/dev.jsonl").path
+        var files: [[UInt8]] = []
+        var options = TrainingOptions()
+        options.seed = 1
+        for threads in [1, 2] {
+            options.threads = threads
+            let outcome = try Trainer(options: options).train(try LabeledDataReader(path: train), validation: try LabeledDataReader(path: dev))
+            files.append(try ModelFile.serialize(outcome.model))
+        }
+        XCTAssertEqual(files[0], files[1], "same seed, 1 and 2 threads: identical model bytes")
+        let shipped = try ModelFile.load(root.appendingPathComponent("models/topics.lede").path)
+        XCTAssertEqual(shipped.labels, ["conflict", "geopolitics", "sanctions"])
+        XCTAssertEqual(shipped.metadata.features, options.features)
+        XCTAssertEqual(shipped.metadata.training?.trainingDocuments, 3164)
+    }
+}
