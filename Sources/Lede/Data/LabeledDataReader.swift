@@ -99,13 +99,7 @@ public struct LabeledDataReader {
             return fail("\"labels\" must be a list of strings and \"label\" a string", number)
         }
         labels = labels.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let id: String?
-        switch record["id"] {
-        case let s as String: id = s
-        case let n as NSNumber: id = n.stringValue
-        default: id = nil
-        }
-        return .success(LabeledRecord(id: id, text: Array(text.utf8), labels: labels, file: path, line: number))
+        return .success(LabeledRecord(id: JSONRecordID.id(of: record), text: Array(text.utf8), labels: labels, file: path, line: number))
     }
 
     private func parseTSV(_ line: UnsafeRawBufferPointer, _ number: Int) -> Result<LabeledRecord, LedeError> {
@@ -155,6 +149,17 @@ public struct LabeledDataReader {
         }
         guard labelCount > 0 else {
             throw LedeError.invalidData("no label sub-directories: a labeled directory holds one sub-directory per label, each with one document per file", file: path)
+        }
+    }
+}
+
+/// The optional `"id"` of a JSON record: a string, or a number written as text.
+enum JSONRecordID {
+    static func id(of record: [String: Any]) -> String? {
+        switch record["id"] {
+        case let s as String: return s
+        case let n as NSNumber: return n.stringValue
+        default: return nil
         }
     }
 }

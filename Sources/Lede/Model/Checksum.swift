@@ -29,16 +29,7 @@ public enum Checksum {
             a = TokenHash.absorb(a, word(offset))
             offset += 8
         }
-        if offset < count {
-            var last: UInt64 = 0
-            var shift: UInt64 = 0
-            while offset < count {
-                last |= UInt64(base.load(fromByteOffset: offset, as: UInt8.self)) << shift
-                shift += 8
-                offset += 1
-            }
-            b = TokenHash.absorb(b, last)
-        }
+        if offset < count { b = TokenHash.absorb(b, TokenHash.tail(base, from: offset, to: count)) }
         @inline(__always) func rotl(_ x: UInt64, _ r: UInt64) -> UInt64 { (x << r) | (x >> (64 - r)) }
         return TokenHash.fmix64(a ^ rotl(b, 17) ^ rotl(c, 31) ^ rotl(d, 47) ^ UInt64(count))
     }

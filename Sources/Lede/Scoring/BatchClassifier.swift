@@ -162,12 +162,6 @@ enum InputRecordParser {
         guard let text = object["text"] as? String else {
             return .failure(Problem(object["text"] == nil ? "missing \"text\"" : "\"text\" must be a string"))
         }
-        var id: String?
-        switch object["id"] {
-        case let s as String: id = s
-        case let n as NSNumber: id = n.stringValue
-        default: id = nil
-        }
-        return .success(Record(id: id, text: Array(text.utf8)))
+        return .success(Record(id: JSONRecordID.id(of: object), text: Array(text.utf8)))
     }
 }

@@ -54,17 +54,20 @@ public enum TokenHash {
             h = absorb(h, block)
             offset += 8
         }
-        if offset < count {
-            var block: UInt64 = 0
-            var shift: UInt64 = 0
-            while offset < count {
-                block |= UInt64(base.load(fromByteOffset: offset, as: UInt8.self)) << shift
-                shift += 8
-                offset += 1
-            }
-            h = absorb(h, block)
-        }
+        if offset < count { h = absorb(h, tail(base, from: offset, to: count)) }
         return fmix64(h)
+    }
+
+    /// The bytes `from ..< to` (fewer than 8) as one little-endian word, zero-padded.
+    @inlinable @inline(__always)
+    static func tail(_ base: UnsafeRawPointer, from start: Int, to end: Int) -> UInt64 {
+        var block: UInt64 = 0
+        var shift: UInt64 = 0
+        for offset in start..<end {
+            block |= UInt64(base.load(fromByteOffset: offset, as: UInt8.self)) << shift
+            shift += 8
+        }
+        return block
     }
 
     /// Hash of a token given as text (normalized already); convenience for tests and tools.
