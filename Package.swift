@@ -24,7 +24,9 @@ let package = Package(
         // MARK: - Core
         .target(
             name: "Lede",
-            dependencies: ["CBLAS"]
+            dependencies: ["CBLAS"],
+            // The hot loops touch per-thread state only; dynamic exclusivity checks cost more than they find there.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
 
         // MARK: - Executables

@@ -12,6 +12,15 @@ public final class Featurizer {
     private var window: NGramWindow
     private let counts: UnsafeMutablePointer<Float>
     private let seed: UInt64
+    // The feature space's arrays as raw pointers, so the per-token path touches no reference counts
+    // (shared counts would bounce between cores when several threads score at once).
+    private let idf: UnsafePointer<Float>
+    private let sublinearTF: Bool
+    private let norm: VectorNorm
+    private let tableKeys: UnsafePointer<UInt64>?
+    private let tableColumns: UnsafePointer<Int32>?
+    private let tableMask: Int
+    private let hashMask: UInt64
 
     public init(space: FeatureSpace) {
         self.space = space
@@ -19,6 +28,21 @@ public final class Featurizer {
         counts = .allocate(capacity: max(space.columns, 1))
         counts.initialize(repeating: 0, count: max(space.columns, 1))
         seed = space.settings.hashSeed
+        idf = space.idf.base
+        sublinearTF = space.settings.sublinearTF
+        norm = space.settings.norm
+        switch space.lookup {
+        case .vocabulary(let table):
+            tableKeys = table.keys.base
+            tableColumns = table.columns.base
+            tableMask = table.mask
+            hashMask = 0
+        case .hashing(let mask):
+            tableKeys = nil
+            tableColumns = nil
+            tableMask = 0
+            hashMask = mask
+        }
     }
 
     deinit { counts.deallocate() }
@@ -46,8 +70,8 @@ public final class Featurizer {
             v.values[k] = counts[column]
             counts[column] = 0
         }
-        TFIDFWeighting.apply(columns: v.columns, values: v.values, count: v.count,
-                             idf: space.idf.base, settings: space.settings)
+        TFIDFWeighting.apply(columns: v.columns, values: v.values, count: v.count, idf: idf,
+                             sublinearTF: sublinearTF, norm: norm)
         return v
     }
 
@@ -59,12 +83,25 @@ public final class Featurizer {
         return finish()
     }
 
+    /// Same as `FeatureSpace.column(of:)`, on the cached pointers.
+    @inline(__always)
+    private func column(of hash: UInt64) -> Int {
+        guard let keys = tableKeys, let columns = tableColumns else { return Int(truncatingIfNeeded: hash & hashMask) }
+        var slot = Int(truncatingIfNeeded: hash) & tableMask
+        while true {
+            let column = columns[slot]
+            if column < 0 { return -1 }
+            if keys[slot] == hash { return Int(column) }
+            slot = (slot + 1) & tableMask
+        }
+    }
+
     @inline(__always)
     private func add(_ token: UnsafeRawBufferPointer) {
         tokenCount &+= 1
         let hash = TokenHash.hash(token, seed: seed)
         window.push(hash) { ngram, _ in
-            let column = space.column(of: ngram)
+            let column = self.column(of: ngram)
             if column >= 0 {
                 if counts[column] == 0 { vector.append(column: Int32(column), value: 0) }
                 counts[column] += 1

@@ -8,10 +8,14 @@ enum TFIDFWeighting {
     @inline(__always)
     static func apply(columns: UnsafePointer<Int32>, values: UnsafeMutablePointer<Float>, count: Int,
                       idf: UnsafePointer<Float>, settings: FeatureSettings) {
+        apply(columns: columns, values: values, count: count, idf: idf, sublinearTF: settings.sublinearTF, norm: settings.norm)
+    }
+
+    @inline(__always)
+    static func apply(columns: UnsafePointer<Int32>, values: UnsafeMutablePointer<Float>, count: Int,
+                      idf: UnsafePointer<Float>, sublinearTF sublinear: Bool, norm: VectorNorm) {
         guard count > 0 else { return }
         var total = 0.0
-        let sublinear = settings.sublinearTF
-        let norm = settings.norm
         for k in 0..<count {
             var tf = Double(values[k])
             if sublinear { tf = 1 + log(tf) }

@@ -7,7 +7,8 @@ public struct VocabularyTable: Sendable {
     public let keys: Storage<UInt64>
     public let columns: Storage<Int32>
     public let count: Int
-    private let mask: Int
+    /// capacity - 1.
+    public let mask: Int
 
     /// Builds the table for `hashes[c]` -> column `c`.
     public init(hashes: [UInt64]) {

@@ -11,7 +11,16 @@ public final class DocumentScorer {
         featurizer = Featurizer(space: model.space)
         probabilities = .allocate(capacity: model.labels.count)
         probabilities.initialize(repeating: 0, count: model.labels.count)
+        weights = model.linear.weights.base
+        bias = model.linear.bias.base
+        labelCount = model.labels.count
+        multiLabel = model.linear.multiLabel
     }
+
+    private let weights: UnsafePointer<Float>
+    private let bias: UnsafePointer<Float>
+    private let labelCount: Int
+    private let multiLabel: Bool
 
     deinit { probabilities.deallocate() }
 
@@ -19,8 +28,15 @@ public final class DocumentScorer {
     @discardableResult
     public func score(_ bytes: UnsafeRawBufferPointer) -> UnsafeMutablePointer<Float> {
         let vector = featurizer.featurize(bytes)
-        model.linear.margins(vector, into: probabilities)
-        model.linear.probabilities(fromMargins: probabilities)
+        // margins z = b + sum_j x_j W[j, :], on cached pointers (no reference counting per document)
+        let k = labelCount, w = weights
+        probabilities.update(from: bias, count: k)
+        for e in 0..<vector.count {
+            let row = w + Int(vector.columns[e]) * k
+            let value = vector.values[e]
+            for label in 0..<k { probabilities[label] += value * row[label] }
+        }
+        Probabilities.apply(probabilities, count: k, multiLabel: multiLabel)
         return probabilities
     }
 
