@@ -87,13 +87,7 @@ public final class Featurizer {
     @inline(__always)
     private func column(of hash: UInt64) -> Int {
         guard let keys = tableKeys, let columns = tableColumns else { return Int(truncatingIfNeeded: hash & hashMask) }
-        var slot = Int(truncatingIfNeeded: hash) & tableMask
-        while true {
-            let column = columns[slot]
-            if column < 0 { return -1 }
-            if keys[slot] == hash { return Int(column) }
-            slot = (slot + 1) & tableMask
-        }
+        return VocabularyTable.probe(hash, keys: keys, columns: columns, mask: tableMask)
     }
 
     @inline(__always)

@@ -41,7 +41,12 @@ public struct VocabularyTable: Sendable {
     /// - Complexity: O(1) expected (load factor at most 1/2).
     @inline(__always)
     public func column(of hash: UInt64) -> Int {
-        let keys = self.keys.base, columns = self.columns.base
+        VocabularyTable.probe(hash, keys: keys.base, columns: columns.base, mask: mask)
+    }
+
+    /// The lookup on raw arrays (for hot paths that cache the table's pointers).
+    @inline(__always)
+    static func probe(_ hash: UInt64, keys: UnsafePointer<UInt64>, columns: UnsafePointer<Int32>, mask: Int) -> Int {
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let column = columns[slot]
