@@ -28,14 +28,15 @@ public struct LinearModel: Sendable {
     /// Raw scores `z_k = b_k + sum_j x_j W[j, k]` into `out` (K values).
     @inline(__always)
     public func margins(_ x: SparseVector, into out: UnsafeMutablePointer<Float>) {
-        let k = labels.count
-        let w = weights.base
-        out.update(from: bias.base, count: k)
+        LinearModel.margins(x, weights: weights.base, bias: bias.base, labels: labels.count, into: out)
+    }
+
+    /// The margins on raw arrays (for hot paths that cache the model's pointers).
+    @inline(__always)
+    static func margins(_ x: SparseVector, weights w: UnsafePointer<Float>, bias: UnsafePointer<Float>, labels k: Int,
+                        into out: UnsafeMutablePointer<Float>) {
+        out.update(from: bias, count: k)
         let columns = x.columns, values = x.values
-        if k == 1 {
-            for e in 0..<x.count { out[0] += values[e] * w[Int(columns[e])] }
-            return
-        }
         for e in 0..<x.count {
             let row = w + Int(columns[e]) * k
             let value = values[e]

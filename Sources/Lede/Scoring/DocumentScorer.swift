@@ -28,15 +28,9 @@ public final class DocumentScorer {
     @discardableResult
     public func score(_ bytes: UnsafeRawBufferPointer) -> UnsafeMutablePointer<Float> {
         let vector = featurizer.featurize(bytes)
-        // margins z = b + sum_j x_j W[j, :], on cached pointers (no reference counting per document)
-        let k = labelCount, w = weights
-        probabilities.update(from: bias, count: k)
-        for e in 0..<vector.count {
-            let row = w + Int(vector.columns[e]) * k
-            let value = vector.values[e]
-            for label in 0..<k { probabilities[label] += value * row[label] }
-        }
-        Probabilities.apply(probabilities, count: k, multiLabel: multiLabel)
+        // On cached pointers: no reference counting per document.
+        LinearModel.margins(vector, weights: weights, bias: bias, labels: labelCount, into: probabilities)
+        Probabilities.apply(probabilities, count: labelCount, multiLabel: multiLabel)
         return probabilities
     }
 
