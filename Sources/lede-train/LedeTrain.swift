@@ -11,7 +11,7 @@ struct LedeTrain: ParsableCommand {
 
         Examples:
           lede-train datasets/topics/train.jsonl --validation datasets/topics/dev.jsonl --output models/topics.lede
-          lede-train corpus.tsv --output news.lede --ngrams 1...2 --min-df 2 --l2 1e-5
+          lede-train corpus.tsv --output news.lede --ngrams 1...2 --min-df 2 -C 1
           lede-train evaluate models/topics.lede datasets/topics/dev.jsonl
           lede-train inspect models/topics.lede --top 15
         """,

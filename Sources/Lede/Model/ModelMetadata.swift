@@ -32,6 +32,17 @@ public struct TrainingMetadata: Codable, Equatable, Sendable {
     public var classWeighting: String?
     /// Report on the validation data, thresholds applied.
     public var validation: EvaluationReport?
+    /// "squared-hinge" or "logistic"; nil in files written before the choice existed (logistic).
+    public var loss: String?
+    /// The C trained with (the one autotune chose, if it ran).
+    public var c: Double?
+    /// Cross-validation folds (0: none).
+    public var folds: Int?
+    /// Each C autotune tried and its cross-validated score.
+    public var autotune: [AutotuneTrial]?
+    /// Report on the out-of-fold predictions, thresholds applied (they were chosen on the same
+    /// predictions, so it leans optimistic for multi-label data).
+    public var crossValidation: EvaluationReport?
 
     public init(ledeVersion: String = Lede.version, trainingDocuments: Int, validationDocuments: Int, lambda: Double,
                 maxIterations: Int, iterations: Int, converged: Bool, finalLoss: Double, seed: UInt64,
@@ -47,6 +58,18 @@ public struct TrainingMetadata: Codable, Equatable, Sendable {
         self.seed = seed
         self.classWeighting = classWeighting
         self.validation = validation
+    }
+}
+
+/// One candidate of the automatic search of C.
+public struct AutotuneTrial: Codable, Equatable, Sendable {
+    public var c: Double
+    /// Cross-validated accuracy (single-label) or mean of micro- and macro-F1 (multi-label).
+    public var score: Double
+
+    public init(c: Double, score: Double) {
+        self.c = c
+        self.score = score
     }
 }
 

@@ -1,6 +1,7 @@
 /// Trains a `LedeModel` from labeled data: one streaming pass to count n-grams and fit the vocabulary,
-/// the tf-idf matrix, L2-regularized logistic regression by L-BFGS, then per-label thresholds and a
-/// report on the held-out documents.
+/// the tf-idf matrix, the linear model (see `LinearFitter`), with k-fold cross-validation on the training
+/// data whose out-of-fold scores calibrate the probabilities and choose the per-label thresholds (and,
+/// with `autotune`, choose C); then a report on the validation documents, or the cross-validated one.
 public final class Trainer {
     public let options: TrainingOptions
     private let progress: (String) -> Void
@@ -13,7 +14,7 @@ public final class Trainer {
         public var features: Int
     }
 
-    /// Labels with fewer positive validation documents keep the threshold 0.5: a threshold tuned on one or
+    /// Labels with fewer positive training documents keep the threshold 0.5: a threshold tuned on one or
     /// two examples is noise.
     public static let minimumPositivesForThreshold = 5
 
@@ -96,44 +97,116 @@ public final class Trainer {
 
         let space = try builder.fit()
         progress("vocabulary: \(space.columns) features")
+        if options.loss == .logistic && multiLabel && options.classWeighting == .balanced {
+            throw LedeError.invalidOption("--class-weight balanced works with the logistic loss for single-label data only; use --loss squared-hinge")
+        }
         let x = builder.corpus.vectorize(in: space)
-        let objective = LogisticObjective(x: x, labels: trainSets, labelCount: sortedNames.count, multiLabel: multiLabel,
-                                          lambda: options.lambda, threads: options.threads)
-        var theta = [Float](repeating: 0, count: objective.dimension)
-        var optimizer = LBFGS()
-        optimizer.maxIterations = options.maxIterations
-        let result = optimizer.minimize(&theta, progress: { iteration, loss in
-            if iteration % 10 == 0 { self.progress("iteration \(iteration): loss \(String(format: "%.6f", loss))") }
-        }, evaluate: objective.evaluate)
-        progress("optimizer: \(result.iterations) iterations, loss \(String(format: "%.6f", result.value))\(result.converged ? "" : " (iteration limit reached)")")
-
         let k = sortedNames.count
-        let weightCount = space.columns * k
-        var linear = LinearModel(labels: sortedNames, multiLabel: multiLabel, features: space.columns,
-                                 weights: Storage(Array(theta[0..<weightCount])), bias: Storage(Array(theta[weightCount...])),
-                                 thresholds: [Float](repeating: 0.5, count: k))
+        let fitter = LinearFitter(options: options, x: x, labels: trainSets, labelCount: k, multiLabel: multiLabel,
+                                  progress: progress)
+        let foldCount = options.folds >= 2 ? min(options.folds, x.rows) : 0
+        let folds = foldCount >= 2 ? Folds.assign(trainSets, labelCount: k, count: foldCount, seed: options.seed) : nil
+        var c = options.c
+        var outOfFold: [Double]?
+        var search: [AutotuneTrial]?
+        if options.autotune, let folds {
+            var trials: [AutotuneTrial] = []
+            var best: (score: Double, scores: [Double])?
+            for candidate in TrainingOptions.autotuneGrid {
+                let trial = fitter.fit(c: candidate, folds: folds, foldCount: foldCount, final: false)
+                let calibrated = Trainer.calibrate(trial, labels: sortedNames, features: space.columns,
+                                                   multiLabel: multiLabel, truth: trainSets)
+                let report = Trainer.evaluate(calibrated.model, probabilities: calibrated.outOfFold!, truth: trainSets)
+                let score = multiLabel ? (report.micro.f1 + report.macro.f1) / 2 : report.accuracy
+                trials.append(AutotuneTrial(c: candidate, score: score))
+                progress("autotune: C \(candidate): cross-validated \(multiLabel ? "mean of micro and macro F1" : "accuracy") \(String(format: "%.4f", score))")
+                if best == nil || score > best!.score {
+                    best = (score, trial.outOfFold!)
+                    c = candidate
+                }
+            }
+            outOfFold = best?.scores
+            search = trials
+            progress("autotune: C \(c)")
+        }
+        progress("training \(options.loss.rawValue), C \(c)\(outOfFold == nil && folds != nil ? ", with \(foldCount)-fold cross-validation" : "")")
+        var fit = fitter.fit(c: c, folds: outOfFold == nil ? folds : nil, foldCount: foldCount)
+        if let outOfFold { fit.outOfFold = outOfFold }
+        progress("solver: \(fit.iterations) \(options.loss == .logistic ? "iterations" : "epochs at most")\(fit.converged ? "" : " (limit reached)")")
+        let calibrated = Trainer.calibrate(fit, labels: sortedNames, features: space.columns, multiLabel: multiLabel,
+                                           truth: trainSets)
+        let linear = calibrated.model
         var report: EvaluationReport?
+        var crossValidation: EvaluationReport?
+        if let probabilities = calibrated.outOfFold {
+            crossValidation = Trainer.evaluate(linear, probabilities: probabilities, truth: trainSets)
+        }
         if heldOut.documentCount > 0 {
             let validationX = heldOut.vectorize(in: space)
-            let probabilities = Trainer.probabilities(linear, validationX)
-            if multiLabel {
-                let thresholds = (0..<k).map { label -> Float in
-                    let scores = (0..<validationX.rows).map { probabilities[$0 * k + label] }
-                    let positives = (0..<validationX.rows).map { heldOutSets.contains($0, label) }
-                    return Thresholds.bestF1(scores: scores, positives: positives,
-                                              minimumPositives: Trainer.minimumPositivesForThreshold).threshold
-                }
-                linear = LinearModel(labels: sortedNames, multiLabel: true, features: space.columns, weights: linear.weights,
-                                     bias: linear.bias, thresholds: thresholds)
-            }
-            report = Trainer.evaluate(linear, probabilities: probabilities, truth: heldOutSets)
+            report = Trainer.evaluate(linear, probabilities: Trainer.probabilities(linear, validationX), truth: heldOutSets)
         }
-        let metadata = TrainingMetadata(trainingDocuments: builder.documentCount, validationDocuments: heldOut.documentCount,
-                                        lambda: options.lambda, maxIterations: options.maxIterations,
-                                        iterations: result.iterations, converged: result.converged,
-                                        finalLoss: result.value, seed: options.seed, validation: report)
-        return Outcome(model: LedeModel(space: space, linear: linear, training: metadata), report: report,
+        var metadata = TrainingMetadata(trainingDocuments: builder.documentCount, validationDocuments: heldOut.documentCount,
+                                        lambda: 1 / (c * Double(max(x.rows, 1))), maxIterations: options.maxIterations,
+                                        iterations: fit.iterations, converged: fit.converged,
+                                        finalLoss: fit.finalLoss ?? 0, seed: options.seed,
+                                        classWeighting: options.classWeighting.rawValue, validation: report)
+        metadata.loss = options.loss.rawValue
+        metadata.c = c
+        metadata.folds = foldCount
+        metadata.autotune = search
+        metadata.crossValidation = crossValidation
+        return Outcome(model: LedeModel(space: space, linear: linear, training: metadata), report: report ?? crossValidation,
                        trainingSummary: summary, features: space.columns)
+    }
+
+    /// Fits probabilities to the out-of-fold scores and folds them into the weights, then picks each
+    /// label's F1-best threshold on the calibrated out-of-fold probabilities (multi-label).
+    ///
+    /// Multi-label: label k's scores become `a_k z + c_k` (Platt), read through a sigmoid. Single-label:
+    /// every score is multiplied by one temperature a and read through a softmax, which keeps every
+    /// decision. Without out-of-fold scores the weights are kept and thresholds are 0.5.
+    static func calibrate(_ fit: LinearFit, labels: [String], features: Int, multiLabel: Bool,
+                          truth: LabelSets) -> (model: LinearModel, outOfFold: [Float]?) {
+        let k = labels.count
+        var weights = fit.weights, bias = fit.bias
+        var thresholds = [Float](repeating: 0.5, count: k)
+        guard var scores = fit.outOfFold else {
+            return (LinearModel(labels: labels, multiLabel: multiLabel, features: features, weights: Storage(weights),
+                                bias: Storage(bias), thresholds: thresholds), nil)
+        }
+        let n = truth.count
+        var scale = [Double](repeating: 1, count: k), shift = [Double](repeating: 0, count: k)
+        if multiLabel {
+            for label in 0..<k {
+                let column = (0..<n).map { scores[$0 * k + label] }
+                let positives = (0..<n).map { truth.contains($0, label) }
+                (scale[label], shift[label]) = Calibration.platt(scores: column, positives: positives)
+            }
+        } else {
+            let a = Calibration.temperature(scores: scores, labels: k, truth: (0..<n).map { Int(truth[$0].first ?? 0) })
+            scale = [Double](repeating: a, count: k)
+        }
+        for j in 0..<features {
+            for label in 0..<k { weights[j * k + label] = Float(Double(weights[j * k + label]) * scale[label]) }
+        }
+        for label in 0..<k { bias[label] = Float(Double(bias[label]) * scale[label] + shift[label]) }
+        for r in 0..<n {
+            for label in 0..<k { scores[r * k + label] = scores[r * k + label] * scale[label] + shift[label] }
+        }
+        var probabilities = scores.map(Float.init)
+        probabilities.withUnsafeMutableBufferPointer { p in
+            for r in 0..<n { Probabilities.apply(p.baseAddress! + r * k, count: k, multiLabel: multiLabel) }
+        }
+        if multiLabel {
+            thresholds = (0..<k).map { label in
+                Thresholds.bestF1(scores: (0..<n).map { probabilities[$0 * k + label] },
+                                  positives: (0..<n).map { truth.contains($0, label) },
+                                  minimumPositives: Trainer.minimumPositivesForThreshold).threshold
+            }
+        }
+        let model = LinearModel(labels: labels, multiLabel: multiLabel, features: features, weights: Storage(weights),
+                                bias: Storage(bias), thresholds: thresholds)
+        return (model, probabilities)
     }
 
     /// Probabilities (rows x K) of a linear model on a matrix.

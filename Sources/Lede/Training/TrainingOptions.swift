@@ -1,24 +1,52 @@
+import Foundation
+
+/// The loss a linear model is trained on.
+public enum LossFunction: String, Codable, Sendable, CaseIterable {
+    /// One-vs-rest L2-loss linear SVMs, `max(0, 1 - y w.x)^2`, by dual coordinate descent; probabilities by
+    /// Platt scaling (multi-label) or a softmax temperature (single-label) fitted on out-of-fold scores.
+    case squaredHinge = "squared-hinge"
+    /// Logistic regression (softmax for single-label, sigmoids for multi-label) by L-BFGS.
+    case logistic
+}
+
 /// Everything `Trainer` needs besides the data. Defaults are the ones `lede-train` uses.
 public struct TrainingOptions: Sendable {
     public var features = FeatureSettings()
-    /// L2 strength lambda of the objective (see `LogisticObjective`); scikit-learn's C is 1 / (lambda N).
-    public var lambda: Double = 1e-5
-    /// Upper bound on L-BFGS iterations (each one a pass or two over the data).
+    public var loss = LossFunction.squaredHinge
+    /// Weight C of each document's loss against `||w||^2 / 2` (scikit-learn's and liblinear's C). For the
+    /// logistic loss, L-BFGS minimizes the same objective divided by C N: `lambda = 1 / (C N)`.
+    public var c = 1.0
+    public var classWeighting = ClassWeighting.none
+    /// Cross-validation folds on the training data: their out-of-fold scores fit the probability
+    /// calibration and the per-label thresholds and give the report when there is no validation data.
+    /// 0 or 1: no cross-validation (uncalibrated scores, thresholds at 0.5).
+    public var folds = 5
+    /// Candidate values of C tried by cross-validation when `autotune` is on.
+    public var autotune = false
+    public static let autotuneGrid: [Double] = [0.1, 0.3, 1, 3, 10]
+    /// Stopping tolerance of the SVM solver (projected-gradient spread) ...
+    public var tolerance = 0.1
+    /// ... and the iteration cap of L-BFGS (each iteration one or two passes over the data).
     public var maxIterations = 300
-    /// Seeds the validation split; with the same seed, data and options, the model file is identical.
+    /// Seeds the folds, the validation split and the solvers' visiting order: with the same seed, data
+    /// and options, the model file is identical.
     public var seed: UInt64 = 1
     public var threads = Parallel.availableCores
     /// nil: multi-label when any document has no label or several.
     public var multiLabel: Bool? = nil
-    /// Fraction of the training data held out for thresholds and the report when no validation file is given.
-    public var validationFraction = 0.1
+    /// Fraction of the training data held out for the report when no validation file is given
+    /// (0: report from cross-validation instead).
+    public var validationFraction = 0.0
 
     public init() {}
 
     public func validate() throws {
         try features.validate()
-        guard lambda >= 0, lambda.isFinite else { throw LedeError.invalidOption("--l2 must be a non-negative number") }
-        guard maxIterations >= 1 else { throw LedeError.invalidOption("--epochs must be at least 1") }
+        guard c > 0, c.isFinite else { throw LedeError.invalidOption("-C must be a positive number, such as 1 or 0.3") }
+        guard tolerance > 0, tolerance.isFinite else { throw LedeError.invalidOption("--tolerance must be a positive number") }
+        guard maxIterations >= 1 else { throw LedeError.invalidOption("--max-iterations must be at least 1") }
+        guard folds >= 0, folds <= 100 else { throw LedeError.invalidOption("--folds must be between 0 and 100") }
+        guard !autotune || folds >= 2 else { throw LedeError.invalidOption("--autotune needs cross-validation: --folds 2 or more") }
         guard threads >= 1 else { throw LedeError.invalidOption("--threads must be at least 1") }
         guard validationFraction >= 0, validationFraction < 1 else {
             throw LedeError.invalidOption("--validation-fraction must be in [0, 1)")
