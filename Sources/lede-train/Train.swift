@@ -87,6 +87,9 @@ struct Train: ParsableCommand {
     @Option(help: "Class weighting: none, or balanced (C scaled by N / (2 N+) and N / (2 N-) per label).")
     var classWeight: String = TrainingOptions().classWeighting.rawValue
 
+    @Option(help: "Squared hinge: scale each label's features by their naive Bayes log-count ratios (NBSVM): on, off, or auto (on for single-label models, chosen per label by cross-validation for multi-label ones).")
+    var nbScaling: String = TrainingOptions().naiveBayesScaling.rawValue
+
     @Option(help: "Cross-validation folds for calibration, thresholds and the report (0: none).")
     var folds: Int = TrainingOptions().folds
 
@@ -123,6 +126,7 @@ struct Train: ParsableCommand {
         if DocumentFrequency(parsing: minDf) == nil { throw ValidationError("--min-df must be a count (2) or a fraction (0.01)") }
         if DocumentFrequency(parsing: maxDf) == nil { throw ValidationError("--max-df must be a count or a fraction in [0, 1]") }
         if LossFunction(rawValue: loss) == nil { throw ValidationError("--loss must be squared-hinge or logistic") }
+        if NaiveBayesScaling(rawValue: nbScaling) == nil { throw ValidationError("--nb-scaling must be on, off or auto") }
         if ClassWeighting(rawValue: classWeight) == nil { throw ValidationError("--class-weight must be none or balanced") }
         if NGramRange.parse(ngrams) == nil { throw ValidationError("--ngrams must be N or MIN...MAX, e.g. 1...2") }
     }
@@ -144,6 +148,7 @@ struct Train: ParsableCommand {
         options.autotune = autotune
         options.classWeighting = ClassWeighting(rawValue: classWeight)!
         options.folds = folds
+        options.naiveBayesScaling = NaiveBayesScaling(rawValue: nbScaling)!
         options.tolerance = tolerance
         options.maxIterations = maxIterations
         options.seed = seed

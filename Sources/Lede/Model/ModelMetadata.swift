@@ -38,6 +38,8 @@ public struct TrainingMetadata: Codable, Equatable, Sendable {
     public var c: Double?
     /// Cross-validation folds (0: none).
     public var folds: Int?
+    /// Squared hinge: the labels whose features were scaled by naive Bayes log-count ratios.
+    public var naiveBayesScaledLabels: [String]?
     /// Each C autotune tried and its cross-validated score.
     public var autotune: [AutotuneTrial]?
     /// Report on the out-of-fold predictions, thresholds applied (they were chosen on the same

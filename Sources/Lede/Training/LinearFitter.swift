@@ -10,6 +10,8 @@ public struct LinearFit: Sendable {
     public var iterations: Int
     public var converged: Bool
     public var finalLoss: Double?
+    /// Squared hinge: whether each label's features were scaled by naive Bayes log-count ratios.
+    public var naiveBayesScaled: [Bool]?
 }
 
 /// Fits linear models on a vectorized training set with the loss of `options`.
@@ -36,17 +38,50 @@ public struct LinearFitter {
     public func fit(c: Double, folds: [Int]?, foldCount: Int, final: Bool = true) -> LinearFit {
         switch options.loss {
         case .squaredHinge:
-            var svm = OneVsRestSVM(c: c)
-            svm.classWeighting = options.classWeighting
-            svm.tolerance = options.tolerance
-            svm.seed = options.seed
-            svm.threads = options.threads
-            let result = svm.train(x, labels: labels, labelCount: labelCount, folds: folds, foldCount: foldCount, final: final)
-            return LinearFit(weights: result.weights, bias: result.bias, outOfFold: result.outOfFold,
-                             iterations: result.epochs, converged: result.converged, finalLoss: nil)
+            let scaling = options.naiveBayesScaling
+            func run(_ scaled: Bool) -> LinearFit {
+                svm(c: c, scaled: scaled, folds: folds, foldCount: foldCount, final: final)
+            }
+            if scaling == .auto && multiLabel {
+                return folds == nil ? run(false) : choosePerLabel(run(false), run(true))
+            }
+            return run(scaling != .off)
         case .logistic:
             return fitLogistic(c: c, folds: folds, foldCount: foldCount, final: final)
         }
+    }
+
+    private func svm(c: Double, scaled: Bool, folds: [Int]?, foldCount: Int, final: Bool) -> LinearFit {
+        var svm = OneVsRestSVM(c: c)
+        svm.classWeighting = options.classWeighting
+        svm.tolerance = Float(options.tolerance)
+        svm.naiveBayesScaling = scaled
+        svm.seed = options.seed
+        svm.threads = options.threads
+        let result = svm.train(x, labels: labels, labelCount: labelCount, folds: folds, foldCount: foldCount, final: final)
+        return LinearFit(weights: result.weights, bias: result.bias, outOfFold: result.outOfFold,
+                         iterations: result.epochs, converged: result.converged, finalLoss: nil,
+                         naiveBayesScaled: [Bool](repeating: scaled, count: labelCount))
+    }
+
+    /// Per label, the fit whose out-of-fold F1 at its best threshold is higher (ties: `plain`).
+    private func choosePerLabel(_ plain: LinearFit, _ scaled: LinearFit) -> LinearFit {
+        let k = labelCount, n = x.rows
+        var chosen = plain
+        for label in 0..<k {
+            let positives = (0..<n).map { labels.contains($0, label) }
+            func f1(_ fit: LinearFit) -> Double {
+                Thresholds.bestF1(scores: (0..<n).map { Float(fit.outOfFold![$0 * k + label]) }, positives: positives).f1
+            }
+            guard f1(scaled) > f1(plain) else { continue }
+            chosen.naiveBayesScaled![label] = true
+            chosen.bias[label] = scaled.bias[label]
+            for j in 0..<x.columns { chosen.weights[j * k + label] = scaled.weights[j * k + label] }
+            for r in 0..<n { chosen.outOfFold![r * k + label] = scaled.outOfFold![r * k + label] }
+        }
+        chosen.iterations = max(plain.iterations, scaled.iterations)
+        chosen.converged = plain.converged && scaled.converged
+        return chosen
     }
 
     private func fitLogistic(c: Double, folds: [Int]?, foldCount: Int, final: Bool) -> LinearFit {

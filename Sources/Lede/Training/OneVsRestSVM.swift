@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// How the loss of each label's positive and negative documents is weighted against each other.
 public enum ClassWeighting: String, Codable, Sendable, CaseIterable {
     /// Every document counts once: C+ = C- = C.
@@ -6,15 +10,22 @@ public enum ClassWeighting: String, Codable, Sendable, CaseIterable {
     case balanced
 }
 
-/// One squared-hinge SVM per label (`SquaredHingeSolver`), optionally also on each cross-validation fold's
-/// training part, giving out-of-fold scores for every document.
+/// One squared-hinge SVM per label (`SquaredHingeSolver`, eight labels per pass over the data), optionally
+/// also on each cross-validation fold's training part, giving out-of-fold scores for every document.
 ///
-/// Every (fold, label) problem is independent and seeded by (seed, fold, label); the problems are spread
+/// With `naiveBayesScaling`, label k's problem sees each feature j multiplied by the log-count ratio
+/// `r_kj = ln((p_kj / |p_k|_1) / (q_kj / |q_k|_1))`, `p_kj = 1 + #{positive documents with feature j}`,
+/// `q_kj = 1 + #{negative documents with feature j}` (NBSVM: Wang and Manning, ACL 2012), counted on the
+/// problem's own training documents; the returned weights include the scale, so the model scores raw
+/// tf-idf vectors.
+///
+/// Every (fold, label block) problem is independent and seeded by (seed, fold); the problems are spread
 /// over threads, each writing only its own outputs: the results do not depend on the thread count.
 public struct OneVsRestSVM: Sendable {
     public var c: Double
     public var classWeighting: ClassWeighting = .none
-    public var tolerance = 0.1
+    public var naiveBayesScaling = true
+    public var tolerance: Float = 0.1
     public var seed: UInt64 = 1
     public var threads = 1
 
@@ -38,6 +49,8 @@ public struct OneVsRestSVM: Sendable {
     public func train(_ x: SparseMatrix, labels: LabelSets, labelCount k: Int, folds: [Int]? = nil,
                       foldCount: Int = 0, final: Bool = true) -> Result {
         precondition(labels.count == x.rows && (folds == nil || folds!.count == x.rows))
+        let lanes = SquaredHingeSolver.lanes
+        let blocks = (k + lanes - 1) / lanes
         let foldRuns = folds == nil ? 0 : foldCount
         let splits = (0..<foldRuns).map { Folds.split(folds!, $0) }
         let everyone = (0..<x.rows).map(Int32.init)
@@ -56,27 +69,39 @@ public struct OneVsRestSVM: Sendable {
             let epochs = epochs.baseAddress!, converged = converged.baseAddress!
             // The final models first: they are the largest problems.
             let firstRun = final ? 0 : 1
-            Parallel.forEach(blocks: (foldRuns + 1 - firstRun) * k, threads: threads) { job in
-                let run = firstRun + job / k, label = job % k
+            Parallel.forEach(blocks: (foldRuns + 1 - firstRun) * blocks, threads: threads) { job in
+                let run = firstRun + job / blocks, block = job % blocks
+                let firstLabel = block * lanes, problems = min(lanes, k - firstLabel)
                 let isFinal = run == 0
-                let fold = run - 1
-                let rows = isFinal ? everyone : splits[fold].training
-                let positive = rows.map { labels.contains(Int($0), label) }
-                let solution = solver(positive: positive, run: run, label: label).solve(x, rows: rows, positive: positive)
+                let rows = isFinal ? everyone : splits[run - 1].training
+                var positive = [Bool](repeating: false, count: rows.count * lanes)
+                for (i, r) in rows.enumerated() {
+                    for label in labels[Int(r)] where Int(label) >= firstLabel && Int(label) < firstLabel + problems {
+                        positive[i * lanes + Int(label) - firstLabel] = true
+                    }
+                }
+                let scale = naiveBayesScaling ? Self.logCountRatios(x, rows: rows, positive: positive, problems: problems) : nil
+                let solution = solver(positive: positive, count: rows.count, problems: problems, run: run)
+                    .solve(x, rows: rows, positive: positive, squaredScale: scale?.map { $0 * $0 })
                 if isFinal {
-                    for j in 0..<features { weights[j * k + label] = Float(solution.weights[j]) }
-                    bias[label] = Float(solution.bias)
-                    epochs[label] = solution.epochs
-                    converged[label] = solution.converged
+                    for j in 0..<features {
+                        let w = solution.weights[j]
+                        for l in 0..<problems { weights[j * k + firstLabel + l] = w[l] }
+                    }
+                    for l in 0..<problems {
+                        bias[firstLabel + l] = solution.bias[l]
+                        epochs[firstLabel + l] = solution.epochs[l]
+                        converged[firstLabel + l] = solution.converged[l]
+                    }
                     return
                 }
-                for r in splits[fold].heldOut {
+                for r in splits[run - 1].heldOut {
                     let r = Int(r)
                     var score = solution.bias
                     for e in x.rowOffsets[r]..<x.rowOffsets[r + 1] {
-                        score += solution.weights[Int(x.columnIndices[e])] * Double(x.values[e])
+                        score += x.values[e] * solution.weights[Int(x.columnIndices[e])]
                     }
-                    outOfFold![r * k + label] = score
+                    for l in 0..<problems { outOfFold![r * k + firstLabel + l] = Double(score[l]) }
                 }
             }
         }}}}}
@@ -84,18 +109,54 @@ public struct OneVsRestSVM: Sendable {
                       epochs: epochs.max() ?? 0, converged: !converged.contains(false))
     }
 
-    private func solver(positive: [Bool], run: Int, label: Int) -> SquaredHingeSolver {
-        var positiveC = c, negativeC = c
+    /// Each feature's log-count ratio r (see the type's description) for every lane.
+    static func logCountRatios(_ x: SparseMatrix, rows: [Int32], positive: [Bool], problems: Int) -> [SquaredHingeSolver.Lanes] {
+        typealias Lanes = SquaredHingeSolver.Lanes
+        let lanes = SquaredHingeSolver.lanes
+        var inPositive = [Lanes](repeating: .zero, count: x.columns)
+        var inNegative = [Lanes](repeating: .zero, count: x.columns)
+        for (i, r) in rows.enumerated() {
+            var mask = Lanes.zero
+            for l in 0..<lanes where positive[i * lanes + l] { mask[l] = 1 }
+            let negativeMask = 1 - mask
+            for e in x.rowOffsets[Int(r)]..<x.rowOffsets[Int(r) + 1] where x.values[e] != 0 {
+                let c = Int(x.columnIndices[e])
+                inPositive[c] += mask
+                inNegative[c] += negativeMask
+            }
+        }
+        var positiveTotal = SIMD8<Double>.zero, negativeTotal = SIMD8<Double>.zero
+        for c in 0..<x.columns {
+            positiveTotal += SIMD8<Double>(inPositive[c] + 1)
+            negativeTotal += SIMD8<Double>(inNegative[c] + 1)
+        }
+        return (0..<x.columns).map { c in
+            var ratio = Lanes(repeating: 1)
+            for l in 0..<problems {
+                let p = (Double(inPositive[c][l]) + 1) / positiveTotal[l]
+                let q = (Double(inNegative[c][l]) + 1) / negativeTotal[l]
+                ratio[l] = Float(log(p / q))
+            }
+            return ratio
+        }
+    }
+
+    private func solver(positive: [Bool], count: Int, problems: Int, run: Int) -> SquaredHingeSolver {
+        let lanes = SquaredHingeSolver.lanes
+        var positiveC = [Double](repeating: c, count: problems), negativeC = positiveC
         if classWeighting == .balanced {
-            let n = Double(positive.count), positives = Double(positive.lazy.filter { $0 }.count)
-            if positives > 0 && positives < n {
-                positiveC = c * n / (2 * positives)
-                negativeC = c * n / (2 * (n - positives))
+            for l in 0..<problems {
+                let n = Double(count)
+                let positives = Double((0..<count).lazy.filter { positive[$0 * lanes + l] }.count)
+                if positives > 0 && positives < n {
+                    positiveC[l] = c * n / (2 * positives)
+                    negativeC[l] = c * n / (2 * (n - positives))
+                }
             }
         }
         var solver = SquaredHingeSolver(positiveC: positiveC, negativeC: negativeC)
         solver.tolerance = tolerance
-        solver.seed = TokenHash.fmix64(seed ^ UInt64(run) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(label) &* 0xC2B2_AE3D_27D4_EB4F)
+        solver.seed = TokenHash.fmix64(seed ^ UInt64(run) &* 0x9E37_79B9_7F4A_7C15)
         return solver
     }
 }

@@ -1,125 +1,165 @@
-/// One binary L2-regularized squared-hinge (L2-loss) linear SVM, solved in the dual by coordinate descent
-/// with shrinking (Hsieh, Chang, Lin, Keerthi, Sundararajan, ICML 2008; liblinear's `-s 1`, scikit-learn's
-/// `LinearSVC`).
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Binary L2-regularized squared-hinge (L2-loss) linear SVMs, solved in the dual by coordinate descent
+/// (Hsieh, Chang, Lin, Keerthi, Sundararajan, ICML 2008; liblinear's `-s 1`, scikit-learn's `LinearSVC`),
+/// `lanes` problems at a time over the same documents.
 ///
-/// Primal, with y_i in {-1, +1}, x_i extended by a constant bias feature B (whose weight is regularized,
-/// as in liblinear and scikit-learn):
+/// Primal of each problem, with y_i in {-1, +1} and x_i extended by a constant bias feature B (whose
+/// weight is regularized, as in liblinear and scikit-learn):
 /// ```
-/// min_w  (1/2) ||w||^2 + sum_i C_i max(0, 1 - y_i w.x_i)^2
+/// min_w  (1/2) ||w||^2 + sum_i C_i max(0, 1 - y_i w.(s * x_i))^2
 /// ```
-/// Dual: `min_a (1/2) a^T (Q + D) a - sum_i a_i` subject to `a_i >= 0`, with `Q_ij = y_i y_j x_i.x_j`,
-/// `D_ii = 1 / (2 C_i)`, and `w = sum_i a_i y_i x_i`. Each step minimizes exactly over one a_i:
-/// `a_i <- max(0, a_i - G_i / (Q_ii + D_ii))`, `G_i = y_i w.x_i - 1 + D_ii a_i`.
-/// Stops when the projected gradients span less than `tolerance` (liblinear's `-e`, default 0.1).
+/// where s is an optional per-feature scale (`FeatureScaling`; 1 without it). Dual:
+/// `min_a (1/2) a^T (Q + D) a - sum_i a_i`, `a_i >= 0`, with `Q_ij = y_i y_j (s*x_i).(s*x_j)`,
+/// `D_ii = 1 / (2 C_i)`, `w = sum_i a_i y_i (s*x_i)`. Each step minimizes exactly over one a_i:
+/// `a_i <- max(0, a_i - G_i / (Q_ii + D_ii))`, `G_i = y_i w.(s*x_i) - 1 + D_ii a_i`.
+/// A problem stops when its projected gradients over one epoch span at most `tolerance` (liblinear's
+/// `-e`, default 0.1).
 ///
-/// Deterministic: the visiting order comes from a generator seeded by `seed`.
+/// The solver keeps `u = s * w`, the weights on the unscaled features, so that the model it returns
+/// scores raw tf-idf vectors. The `lanes` problems share each document visit: the weights of one
+/// feature for all lanes are one SIMD vector, so a document costs one pass over its non-zeros for all
+/// of them. The visiting order is the same for every lane and comes from a generator seeded by `seed`,
+/// so a lane's solution does not depend on the other lanes.
 public struct SquaredHingeSolver: Sendable {
-    /// Regularization: C for positive and negative examples (class weighting scales them apart).
-    public var positiveC: Double
-    public var negativeC: Double
+    public typealias Lanes = SIMD8<Float>
+    public static let lanes = Lanes.scalarCount
+
+    /// Regularization per lane: C for positive and negative examples (class weighting sets them apart).
+    public var positiveC: [Double]
+    public var negativeC: [Double]
     /// The constant bias feature B (liblinear's `-B`, scikit-learn's `intercept_scaling`).
-    public var biasFeature: Double = 1
-    public var tolerance: Double = 0.1
+    public var biasFeature: Float = 1
+    public var tolerance: Float = 0.1
     public var maxEpochs = 1000
     public var seed: UInt64 = 1
 
-    public init(positiveC: Double, negativeC: Double) {
+    public init(positiveC: [Double], negativeC: [Double]) {
+        precondition(positiveC.count == negativeC.count && positiveC.count <= Self.lanes)
         self.positiveC = positiveC
         self.negativeC = negativeC
     }
 
-    public struct Solution: Sendable {
-        /// One weight per column of the data.
-        public var weights: [Double]
-        public var bias: Double
-        public var epochs: Int
-        public var converged: Bool
+    public var problems: Int { positiveC.count }
+
+    public struct Solution {
+        /// `weights[j]` holds feature j's weight in each lane (lanes past `problems` are zero).
+        public var weights: [Lanes]
+        public var bias: Lanes
+        public var epochs: [Int]
+        public var converged: [Bool]
     }
 
-    /// Trains on the rows `rows` of `x`; `positive[r]` tells whether row `rows[r]` is a positive example.
-    public func solve(_ x: SparseMatrix, rows: [Int32], positive: [Bool]) -> Solution {
-        precondition(rows.count == positive.count)
-        let n = rows.count
-        var w = [Double](repeating: 0, count: x.columns)
-        var wBias = 0.0
-        guard n > 0 else { return Solution(weights: w, bias: 0, epochs: 0, converged: true) }
-        var alpha = [Double](repeating: 0, count: n)
-        var diagonal = [Double](repeating: 0, count: n)
-        var qd = [Double](repeating: 0, count: n)
-        var sign = [Double](repeating: 0, count: n)
-        var order = [Int32](repeating: 0, count: n)
+    /// Trains on the rows `rows` of `x`. `positive[r * lanes + l]` tells whether row `rows[r]` is a
+    /// positive example of problem l. `squaredScale`, when given, holds s_j^2 for each feature and lane.
+    public func solve(_ x: SparseMatrix, rows: [Int32], positive: [Bool], squaredScale: [Lanes]? = nil) -> Solution {
+        let n = rows.count, lanes = Self.lanes, problems = self.problems
+        precondition(positive.count == n * lanes && (squaredScale == nil || squaredScale!.count == x.columns))
+        var weights = [Lanes](repeating: .zero, count: x.columns)
+        var wBias = Lanes.zero
+        var epochs = [Int](repeating: 0, count: problems)
+        var converged = [Bool](repeating: false, count: problems)
+        guard n > 0 else {
+            return Solution(weights: weights, bias: .zero, epochs: epochs, converged: [Bool](repeating: true, count: problems))
+        }
+        var alpha = [Lanes](repeating: .zero, count: n)
+        var sign = [Lanes](repeating: .zero, count: n)
+        var diagonal = [Lanes](repeating: .zero, count: n)
+        var inverseQ = [Lanes](repeating: .zero, count: n)
+        var order = (0..<n).map(Int32.init)
         var random = SplitMix64(seed: seed)
-        var epochs = 0
-        var converged = false
+        var live = Lanes.zero  // 1 in the lanes still being solved
+        for l in 0..<problems { live[l] = 1 }
         let bias = biasFeature
         x.rowOffsets.withUnsafeBufferPointer { offsets in
         x.columnIndices.withUnsafeBufferPointer { columns in
         x.values.withUnsafeBufferPointer { values in
-        w.withUnsafeMutableBufferPointer { w in
+        weights.withUnsafeMutableBufferPointer { w in
         alpha.withUnsafeMutableBufferPointer { alpha in
-        diagonal.withUnsafeMutableBufferPointer { diagonal in
-        qd.withUnsafeMutableBufferPointer { qd in
         sign.withUnsafeMutableBufferPointer { sign in
+        diagonal.withUnsafeMutableBufferPointer { diagonal in
+        inverseQ.withUnsafeMutableBufferPointer { inverseQ in
         order.withUnsafeMutableBufferPointer { order in
             let offsets = offsets.baseAddress!, columns = columns.baseAddress!, values = values.baseAddress!
             let w = w.baseAddress!
+            let scale = squaredScale
+            var positiveD = Lanes.zero, negativeD = Lanes.zero
+            for l in 0..<problems {
+                positiveD[l] = Float(0.5 / positiveC[l])
+                negativeD[l] = Float(0.5 / negativeC[l])
+            }
             for i in 0..<n {
                 let r = Int(rows[i])
-                sign[i] = positive[i] ? 1 : -1
-                diagonal[i] = 0.5 / (positive[i] ? positiveC : negativeC)
-                var squaredNorm = bias * bias
-                for e in offsets[r]..<offsets[r + 1] { squaredNorm += Double(values[e]) * Double(values[e]) }
-                qd[i] = squaredNorm + diagonal[i]
-                order[i] = Int32(i)
+                var squaredNorm = Lanes(repeating: bias * bias)
+                if let scale {
+                    for e in offsets[r]..<offsets[r + 1] {
+                        let v = values[e]
+                        squaredNorm += (v * v) * scale[Int(columns[e])]
+                    }
+                } else {
+                    var plain: Float = 0
+                    for e in offsets[r]..<offsets[r + 1] { plain += values[e] * values[e] }
+                    squaredNorm += Lanes(repeating: plain)
+                }
+                var y = Lanes(repeating: -1)
+                for l in 0..<lanes where positive[i * lanes + l] { y[l] = 1 }
+                sign[i] = y
+                let d = negativeD.replacing(with: positiveD, where: y .> 0)
+                diagonal[i] = d
+                inverseQ[i] = 1 / (squaredNorm + d)
             }
-            var activeSize = n
-            var oldMax = Double.infinity
-            while epochs < maxEpochs {
-                var newMax = -Double.infinity, newMin = Double.infinity
-                for s in 0..<activeSize {
-                    let j = s + Int(random.next() % UInt64(activeSize - s))
+            var oldMax = Lanes(repeating: .infinity)
+            while live.max() > 0 {
+                var newMax = Lanes(repeating: -.infinity), newMin = Lanes(repeating: .infinity)
+                for s in 0..<n {
+                    let j = s + Int(random.next() % UInt64(n - s))
                     order.swapAt(s, j)
                 }
-                var s = 0
-                while s < activeSize {
+                for s in 0..<n {
                     let i = Int(order[s])
                     let r = Int(rows[i])
                     let start = offsets[r], end = offsets[r + 1]
                     var dot = wBias * bias
-                    for e in start..<end { dot += w[Int(columns[e])] * Double(values[e]) }
-                    let g = sign[i] * dot - 1 + diagonal[i] * alpha[i]
-                    var projected = g
-                    if alpha[i] == 0 {
-                        if g > oldMax {
-                            activeSize -= 1
-                            order.swapAt(s, activeSize)
-                            continue
+                    for e in start..<end { dot += values[e] * w[Int(columns[e])] }
+                    let a = alpha[i]
+                    let g = sign[i] * dot - 1 + diagonal[i] * a
+                    // At the bound a = 0, only a negative gradient can move: the projected gradient is 0.
+                    let atBound = a .== 0
+                    var projected = g.replacing(with: 0, where: atBound .& (g .> 0))
+                    projected = projected.replacing(with: 0, where: live .== 0)
+                    newMax = pointwiseMax(newMax, projected.replacing(with: -.infinity, where: atBound .& (g .> oldMax)))
+                    newMin = pointwiseMin(newMin, projected.replacing(with: .infinity, where: atBound .& (g .> oldMax)))
+                    let moving = (projected .> 1e-12) .| (projected .< -1e-12)
+                    if !any(moving) { continue }
+                    let updated = pointwiseMax(a - g * inverseQ[i], .zero)
+                    let newAlpha = a.replacing(with: updated, where: moving)
+                    let step = (newAlpha - a) * sign[i]
+                    alpha[i] = newAlpha
+                    if let scale {
+                        for e in start..<end {
+                            let c = Int(columns[e])
+                            w[c] += (values[e] * step) * scale[c]
                         }
-                        if g > 0 { projected = 0 }
+                    } else {
+                        for e in start..<end { w[Int(columns[e])] += values[e] * step }
                     }
-                    newMax = max(newMax, projected)
-                    newMin = min(newMin, projected)
-                    if abs(projected) > 1e-12 {
-                        let previous = alpha[i]
-                        alpha[i] = max(previous - g / qd[i], 0)
-                        let step = (alpha[i] - previous) * sign[i]
-                        for e in start..<end { w[Int(columns[e])] += step * Double(values[e]) }
-                        wBias += step * bias
+                    wBias += step * bias
+                }
+                for l in 0..<problems where live[l] > 0 {
+                    epochs[l] += 1
+                    if newMax[l] - newMin[l] <= tolerance {
+                        live[l] = 0
+                        converged[l] = true
+                    } else if epochs[l] >= maxEpochs {
+                        live[l] = 0
                     }
-                    s += 1
                 }
-                epochs += 1
-                if newMax - newMin <= tolerance {
-                    if activeSize == n { converged = true; break }
-                    // Converged on the active set: check every example once more.
-                    activeSize = n
-                    oldMax = .infinity
-                    continue
-                }
-                oldMax = newMax <= 0 ? .infinity : newMax
+                oldMax = newMax.replacing(with: .infinity, where: newMax .<= 0)
             }
         }}}}}}}}}
-        return Solution(weights: w, bias: wBias * bias, epochs: epochs, converged: converged)
+        return Solution(weights: weights, bias: wBias * bias, epochs: epochs, converged: converged)
     }
 }
 

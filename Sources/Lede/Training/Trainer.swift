@@ -107,11 +107,10 @@ public final class Trainer {
         let foldCount = options.folds >= 2 ? min(options.folds, x.rows) : 0
         let folds = foldCount >= 2 ? Folds.assign(trainSets, labelCount: k, count: foldCount, seed: options.seed) : nil
         var c = options.c
-        var outOfFold: [Double]?
         var search: [AutotuneTrial]?
         if options.autotune, let folds {
             var trials: [AutotuneTrial] = []
-            var best: (score: Double, scores: [Double])?
+            var best = -Double.infinity
             for candidate in TrainingOptions.autotuneGrid {
                 let trial = fitter.fit(c: candidate, folds: folds, foldCount: foldCount, final: false)
                 let calibrated = Trainer.calibrate(trial, labels: sortedNames, features: space.columns,
@@ -120,18 +119,16 @@ public final class Trainer {
                 let score = multiLabel ? (report.micro.f1 + report.macro.f1) / 2 : report.accuracy
                 trials.append(AutotuneTrial(c: candidate, score: score))
                 progress("autotune: C \(candidate): cross-validated \(multiLabel ? "mean of micro and macro F1" : "accuracy") \(String(format: "%.4f", score))")
-                if best == nil || score > best!.score {
-                    best = (score, trial.outOfFold!)
+                if score > best {
+                    best = score
                     c = candidate
                 }
             }
-            outOfFold = best?.scores
             search = trials
             progress("autotune: C \(c)")
         }
-        progress("training \(options.loss.rawValue), C \(c)\(outOfFold == nil && folds != nil ? ", with \(foldCount)-fold cross-validation" : "")")
-        var fit = fitter.fit(c: c, folds: outOfFold == nil ? folds : nil, foldCount: foldCount)
-        if let outOfFold { fit.outOfFold = outOfFold }
+        progress("training \(options.loss.rawValue), C \(c)\(folds != nil ? ", with \(foldCount)-fold cross-validation" : "")")
+        let fit = fitter.fit(c: c, folds: folds, foldCount: foldCount)
         progress("solver: \(fit.iterations) \(options.loss == .logistic ? "iterations" : "epochs at most")\(fit.converged ? "" : " (limit reached)")")
         let calibrated = Trainer.calibrate(fit, labels: sortedNames, features: space.columns, multiLabel: multiLabel,
                                            truth: trainSets)
@@ -154,6 +151,7 @@ public final class Trainer {
         metadata.c = c
         metadata.folds = foldCount
         metadata.autotune = search
+        metadata.naiveBayesScaledLabels = fit.naiveBayesScaled.map { flags in zip(sortedNames, flags).filter(\.1).map(\.0) }
         metadata.crossValidation = crossValidation
         return Outcome(model: LedeModel(space: space, linear: linear, training: metadata), report: report ?? crossValidation,
                        trainingSummary: summary, features: space.columns)

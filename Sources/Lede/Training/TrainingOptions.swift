@@ -9,6 +9,14 @@ public enum LossFunction: String, Codable, Sendable, CaseIterable {
     case logistic
 }
 
+/// Whether the squared-hinge SVMs see features scaled by naive Bayes log-count ratios (NBSVM).
+public enum NaiveBayesScaling: String, Codable, Sendable, CaseIterable {
+    case on, off
+    /// On for single-label models; for multi-label ones, chosen per label: the variant whose out-of-fold
+    /// F1 (at its best threshold) is higher (ties: off). Needs cross-validation (off without it).
+    case auto
+}
+
 /// Everything `Trainer` needs besides the data. Defaults are the ones `lede-train` uses.
 public struct TrainingOptions: Sendable {
     public var features = FeatureSettings()
@@ -17,6 +25,9 @@ public struct TrainingOptions: Sendable {
     /// logistic loss, L-BFGS minimizes the same objective divided by C N: `lambda = 1 / (C N)`.
     public var c = 1.0
     public var classWeighting = ClassWeighting.none
+    /// Squared hinge: whether to scale each label's features by their naive Bayes log-count ratios (see
+    /// `OneVsRestSVM`).
+    public var naiveBayesScaling = NaiveBayesScaling.auto
     /// Cross-validation folds on the training data: their out-of-fold scores fit the probability
     /// calibration and the per-label thresholds and give the report when there is no validation data.
     /// 0 or 1: no cross-validation (uncalibrated scores, thresholds at 0.5).
@@ -24,8 +35,8 @@ public struct TrainingOptions: Sendable {
     /// Candidate values of C tried by cross-validation when `autotune` is on.
     public var autotune = false
     public static let autotuneGrid: [Double] = [0.1, 0.3, 1, 3, 10]
-    /// Stopping tolerance of the SVM solver (projected-gradient spread) ...
-    public var tolerance = 0.1
+    /// Stopping tolerance of the SVM solver (projected-gradient spread; liblinear's default is 0.1) ...
+    public var tolerance = 0.01
     /// ... and the iteration cap of L-BFGS (each iteration one or two passes over the data).
     public var maxIterations = 300
     /// Seeds the folds, the validation split and the solvers' visiting order: with the same seed, data
