@@ -5,24 +5,41 @@ import Lede
 /// Quality floors on the real benchmark corpora in ../shared (skipped when absent). They assert quality,
 /// never time. Run them from a release build: `swift test -c release`.
 final class QualityTests: XCTestCase {
-    func trainAndEvaluate(_ corpus: String) throws -> EvaluationReport {
+    /// Trains with the default options on `train` and evaluates on `test` (paths inside ../shared).
+    func trainAndEvaluate(_ train: String, _ test: String, options: TrainingOptions = TrainingOptions()) throws -> EvaluationReport {
         let shared = try TestSupport.requireShared()
-        let folder = shared.appendingPathComponent("corpora").appendingPathComponent(corpus)
-        let outcome = try Trainer(options: TrainingOptions()).train(try LabeledDataReader(path: folder.appendingPathComponent("train.tsv").path))
-        let (report, _) = try Evaluator.evaluate(outcome.model, on: try LabeledDataReader(path: folder.appendingPathComponent("test.tsv").path))
-        print("\(corpus): accuracy \(report.accuracy), micro-F1 \(report.micro.f1), macro-F1 \(report.macro.f1)")
+        let outcome = try Trainer(options: options).train(try LabeledDataReader(path: shared.appendingPathComponent(train).path))
+        let (report, _) = try Evaluator.evaluate(outcome.model, on: try LabeledDataReader(path: shared.appendingPathComponent(test).path))
+        print("\(train): accuracy \(report.accuracy), micro-F1 \(report.micro.f1), macro-F1 \(report.macro.f1)")
         return report
     }
 
     func testTwentyNewsgroupsAccuracy() throws {
-        let report = try trainAndEvaluate("20newsgroups")
+        let report = try trainAndEvaluate("corpora/20newsgroups/train.tsv", "corpora/20newsgroups/test.tsv")
         XCTAssertEqual(report.documents, 7532)
-        XCTAssertGreaterThanOrEqual(report.accuracy, 0.85)
+        XCTAssertGreaterThanOrEqual(report.accuracy, 0.878)
     }
 
-    func testReutersMicroF1() throws {
-        let report = try trainAndEvaluate("reuters21578")
+    func testReutersMicroAndMacroF1() throws {
+        let report = try trainAndEvaluate("corpora/reuters21578/train.tsv", "corpora/reuters21578/test.tsv")
         XCTAssertEqual(report.documents, 3019)
-        XCTAssertGreaterThanOrEqual(report.micro.f1, 0.84)
+        XCTAssertGreaterThanOrEqual(report.micro.f1, 0.89)
+        XCTAssertGreaterThanOrEqual(report.macro.f1, 0.595)
+    }
+
+    func testBBCAccuracy() throws {
+        let report = try trainAndEvaluate("corpora/bbc/train.tsv", "corpora/bbc/test.tsv")
+        XCTAssertEqual(report.documents, 444)
+        XCTAssertGreaterThanOrEqual(report.accuracy, 0.989)
+    }
+
+    /// The shipped model's settings on the topic set's dev split.
+    func testTopicDevF1() throws {
+        var options = TrainingOptions()
+        options.naiveBayesScaling = .on
+        let report = try trainAndEvaluate("topics/train.jsonl", "topics/dev.jsonl", options: options)
+        XCTAssertEqual(report.documents, 640)
+        XCTAssertGreaterThanOrEqual(report.micro.f1, 0.845)
+        XCTAssertGreaterThanOrEqual(report.macro.f1, 0.86)
     }
 }

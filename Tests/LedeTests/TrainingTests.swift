@@ -53,7 +53,6 @@ final class TrainingTests: XCTestCase {
         let data = try TestSupport.toyMultiLabel(in: directory)
         var options = TrainingOptions()
         options.features.minDF = .count(1)
-        options.lambda = 1e-4
         let outcome = try Trainer(options: options).train(try LabeledDataReader(path: data.path))
         XCTAssertTrue(outcome.model.linear.multiLabel)
         XCTAssertEqual(outcome.model.labels, ["conflict", "sanctions"])
@@ -127,6 +126,7 @@ final class ShippedModelTests: XCTestCase {
         var files: [[UInt8]] = []
         var options = TrainingOptions()
         options.seed = 1
+        options.naiveBayesScaling = .on
         for threads in [1, 2] {
             options.threads = threads
             let outcome = try Trainer(options: options).train(try LabeledDataReader(path: train), validation: try LabeledDataReader(path: dev))

@@ -110,7 +110,7 @@ public struct OneVsRestSVM: Sendable {
     }
 
     /// Each feature's log-count ratio r (see the type's description) for every lane.
-    static func logCountRatios(_ x: SparseMatrix, rows: [Int32], positive: [Bool], problems: Int) -> [SquaredHingeSolver.Lanes] {
+    public static func logCountRatios(_ x: SparseMatrix, rows: [Int32], positive: [Bool], problems: Int) -> [SquaredHingeSolver.Lanes] {
         typealias Lanes = SquaredHingeSolver.Lanes
         let lanes = SquaredHingeSolver.lanes
         var inPositive = [Lanes](repeating: .zero, count: x.columns)
