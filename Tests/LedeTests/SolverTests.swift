@@ -61,23 +61,6 @@ final class SolverTests: XCTestCase {
         XCTAssertEqual(solution.weights.map { $0[lanes - 1] }.max(), 0)
     }
 
-    func testALaneDoesNotDependOnTheOtherLanes() {
-        let x = smallMatrix()
-        let lanes = SquaredHingeSolver.lanes
-        var together = [Bool](repeating: false, count: x.rows * lanes)
-        var alone = together
-        for r in 0..<x.rows {
-            together[r * lanes + 0] = r % 3 == 0
-            together[r * lanes + 1] = r % 2 == 1
-            alone[r * lanes + 0] = r % 2 == 1
-        }
-        let rows = (0..<x.rows).map(Int32.init)
-        let both = SquaredHingeSolver(positiveC: [1, 1], negativeC: [1, 1]).solve(x, rows: rows, positive: together)
-        let single = SquaredHingeSolver(positiveC: [1], negativeC: [1]).solve(x, rows: rows, positive: alone)
-        XCTAssertEqual(both.weights.map { $0[1] }, single.weights.map { $0[0] })
-        XCTAssertEqual(both.bias[1], single.bias[0])
-    }
-
     func testNaiveBayesRatiosMatchHandCounts() {
         // Feature 0 in both positives and one negative; feature 1 in one negative only; feature 2 nowhere.
         var builder = SparseMatrix.Builder(columns: 3)

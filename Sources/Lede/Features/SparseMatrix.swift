@@ -40,6 +40,31 @@ public struct SparseMatrix: Sendable {
         return builder.build()
     }
 
+    /// The same matrix with its columns renumbered by decreasing number of non-zeros (ties keep their
+    /// order), and the new number of each old column. Solvers that update one weight per non-zero then
+    /// find the weights of frequent features side by side, in cache.
+    public func columnsByFrequency() -> (matrix: SparseMatrix, newColumn: [Int32]) {
+        var counts = [Int](repeating: 0, count: columns)
+        for c in columnIndices { counts[Int(c)] += 1 }
+        let order = (0..<columns).sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
+        var newColumn = [Int32](repeating: 0, count: columns)
+        for (position, old) in order.enumerated() { newColumn[old] = Int32(position) }
+        var indices = [Int32](repeating: 0, count: nonZeros)
+        var newValues = [Float](repeating: 0, count: nonZeros)
+        var entries: [(Int32, Float)] = []
+        for r in 0..<rows {
+            entries.removeAll(keepingCapacity: true)
+            for e in rowOffsets[r]..<rowOffsets[r + 1] { entries.append((newColumn[Int(columnIndices[e])], values[e])) }
+            entries.sort { $0.0 < $1.0 }
+            for (offset, entry) in entries.enumerated() {
+                indices[rowOffsets[r] + offset] = entry.0
+                newValues[rowOffsets[r] + offset] = entry.1
+            }
+        }
+        return (SparseMatrix(rows: rows, columns: columns, rowOffsets: rowOffsets, columnIndices: indices, values: newValues),
+                newColumn)
+    }
+
     /// The transpose in compressed sparse column form: column c holds `rowIndices[offsets[c] ..< offsets[c + 1]]`
     /// in increasing row order.
     public func transposed() -> (offsets: [Int], rowIndices: [Int32], values: [Float]) {

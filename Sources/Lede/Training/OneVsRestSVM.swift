@@ -31,6 +31,9 @@ public struct OneVsRestSVM: Sendable {
 
     public init(c: Double) { self.c = c }
 
+    /// Most dual variables (label blocks x documents, 32 bytes each) kept for warm starts: 256 MB.
+    static let warmStartBudget = 1 << 23
+
     public struct Result: Sendable {
         /// Feature-major weights of the model trained on every document: `W[j * K + k]`.
         public var weights: [Float]
@@ -46,9 +49,10 @@ public struct OneVsRestSVM: Sendable {
     /// Trains on `x` with `labels` (unless `final` is false: then the weights stay zero); with `folds` (each
     /// document's fold, in `0..<foldCount`), also trains one model per fold on the other folds and scores
     /// the fold's documents with it.
-    public func train(_ x: SparseMatrix, labels: LabelSets, labelCount k: Int, folds: [Int]? = nil,
+    public func train(_ data: SparseMatrix, labels: LabelSets, labelCount k: Int, folds: [Int]? = nil,
                       foldCount: Int = 0, final: Bool = true) -> Result {
-        precondition(labels.count == x.rows && (folds == nil || folds!.count == x.rows))
+        precondition(labels.count == data.rows && (folds == nil || folds!.count == data.rows))
+        let (x, newColumn) = data.columnsByFrequency()
         let lanes = SquaredHingeSolver.lanes
         let blocks = (k + lanes - 1) / lanes
         let foldRuns = folds == nil ? 0 : foldCount
@@ -67,13 +71,10 @@ public struct OneVsRestSVM: Sendable {
         converged.withUnsafeMutableBufferPointer { converged in
             let weights = weights.baseAddress!, bias = bias.baseAddress!, outOfFold = outOfFold.baseAddress
             let epochs = epochs.baseAddress!, converged = converged.baseAddress!
-            // The final models first: they are the largest problems.
-            let firstRun = final ? 0 : 1
-            Parallel.forEach(blocks: (foldRuns + 1 - firstRun) * blocks, threads: threads) { job in
-                let run = firstRun + job / blocks, block = job % blocks
+            /// Solves label block `block` on run `run` (0: every document; f + 1: fold f's complement).
+            func solve(run: Int, block: Int, start: [SquaredHingeSolver.Lanes]?) -> SquaredHingeSolver.Solution {
                 let firstLabel = block * lanes, problems = min(lanes, k - firstLabel)
-                let isFinal = run == 0
-                let rows = isFinal ? everyone : splits[run - 1].training
+                let rows = run == 0 ? everyone : splits[run - 1].training
                 var positive = [Bool](repeating: false, count: rows.count * lanes)
                 for (i, r) in rows.enumerated() {
                     for label in labels[Int(r)] where Int(label) >= firstLabel && Int(label) < firstLabel + problems {
@@ -81,11 +82,22 @@ public struct OneVsRestSVM: Sendable {
                     }
                 }
                 let scale = naiveBayesScaling ? Self.logCountRatios(x, rows: rows, positive: positive, problems: problems) : nil
-                let solution = solver(positive: positive, count: rows.count, problems: problems, run: run)
-                    .solve(x, rows: rows, positive: positive, squaredScale: scale?.map { $0 * $0 })
-                if isFinal {
+                return solver(positive: positive, count: rows.count, problems: problems, run: run)
+                    .solve(x, rows: rows, positive: positive, squaredScale: scale?.map { $0 * $0 },
+                           start: start.map { start in rows.map { start[Int($0)] } })
+            }
+            // The final models first; their dual variables warm-start the folds' problems (which drop a
+            // fifth of the documents), unless keeping them would take too much memory.
+            let keepDuals = final && foldRuns > 0 && blocks * x.rows <= Self.warmStartBudget
+            let duals = UnsafeMutablePointer<[SquaredHingeSolver.Lanes]>.allocate(capacity: blocks)
+            duals.initialize(repeating: [], count: blocks)
+            defer { duals.deinitialize(count: blocks); duals.deallocate() }
+            if final {
+                Parallel.forEach(blocks: blocks, threads: threads) { block in
+                    let solution = solve(run: 0, block: block, start: nil)
+                    let firstLabel = block * lanes, problems = min(lanes, k - firstLabel)
                     for j in 0..<features {
-                        let w = solution.weights[j]
+                        let w = solution.weights[Int(newColumn[j])]
                         for l in 0..<problems { weights[j * k + firstLabel + l] = w[l] }
                     }
                     for l in 0..<problems {
@@ -93,8 +105,13 @@ public struct OneVsRestSVM: Sendable {
                         epochs[firstLabel + l] = solution.epochs[l]
                         converged[firstLabel + l] = solution.converged[l]
                     }
-                    return
+                    if keepDuals { duals[block] = solution.alpha }
                 }
+            }
+            Parallel.forEach(blocks: foldRuns * blocks, threads: threads) { job in
+                let run = 1 + job / blocks, block = job % blocks
+                let solution = solve(run: run, block: block, start: keepDuals ? duals[block] : nil)
+                let firstLabel = block * lanes, problems = min(lanes, k - firstLabel)
                 for r in splits[run - 1].heldOut {
                     let r = Int(r)
                     var score = solution.bias
