@@ -73,7 +73,9 @@ public struct LinearFitter {
             func f1(_ fit: LinearFit) -> Double {
                 Thresholds.bestF1(scores: (0..<n).map { Float(fit.outOfFold![$0 * k + label]) }, positives: positives).f1
             }
-            guard f1(scaled) > f1(plain) else { continue }
+            let (plainF1, scaledF1) = (f1(plain), f1(scaled))
+            progress("naive Bayes scaling for label \(label): out-of-fold F1 \(String(format: "%.4f", plainF1)) without, \(String(format: "%.4f", scaledF1)) with")
+            guard scaledF1 > plainF1 else { continue }
             chosen.naiveBayesScaled![label] = true
             chosen.bias[label] = scaled.bias[label]
             for j in 0..<x.columns { chosen.weights[j * k + label] = scaled.weights[j * k + label] }
