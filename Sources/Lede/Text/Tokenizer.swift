@@ -28,8 +28,14 @@ public final class Tokenizer {
     /// NUL bytes in the current document (a sign of a binary file).
     public private(set) var nulByteCount = 0
 
+    /// `AsciiTable`'s arrays, held here so the byte loop reads them without global-access checks.
+    private let asciiClasses: UnsafePointer<UInt8>
+    private let asciiLower: UnsafePointer<UInt8>
+
     public init() {
         buffer = .allocate(capacity: Tokenizer.maxTokenBytes + 8)
+        asciiClasses = AsciiTable.classesPointer
+        asciiLower = AsciiTable.lowerPointer
     }
 
     deinit { buffer.deallocate() }
@@ -53,11 +59,11 @@ public final class Tokenizer {
         while i < n {
             let b = base[i]
             if b < 0x80 {
-                let cls = AsciiTable.classes[Int(b)]
+                let cls = asciiClasses[Int(b)]
                 if cls == CharacterClass.word.rawValue {
                     if pendingApostrophe { appendApostrophe() }
                     if length < Tokenizer.maxTokenBytes {
-                        buffer[length] = AsciiTable.lower[Int(b)]
+                        buffer[length] = asciiLower[Int(b)]
                         length += 1
                     }
                 } else if cls == CharacterClass.apostrophe.rawValue {
@@ -300,6 +306,16 @@ enum AsciiTable {
     static let lower: [UInt8] = (0..<128).map { (b: Int) -> UInt8 in
         let byte = UInt8(b)
         return (byte >= 0x41 && byte <= 0x5A) ? byte + 0x20 : byte
+    }
+
+    /// The tables as pointers that live as long as the process.
+    static let classesPointer = permanentCopy(classes)
+    static let lowerPointer = permanentCopy(lower)
+
+    private static func permanentCopy(_ table: [UInt8]) -> UnsafePointer<UInt8> {
+        let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: table.count)
+        copy.initialize(from: table, count: table.count)
+        return UnsafePointer(copy)
     }
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {
