@@ -21,10 +21,13 @@ let package = Package(
             providers: [.apt(["libblas-dev"])]
         ),
 
+        /// CPU hints Swift does not spell (cache prefetch).
+        .target(name: "CLedeSupport"),
+
         // MARK: - Core
         .target(
             name: "Lede",
-            dependencies: ["CBLAS"],
+            dependencies: ["CBLAS", "CLedeSupport"],
             // The hot loops touch per-thread state only; dynamic exclusivity checks cost more than they find there.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),

@@ -1,3 +1,5 @@
+import CLedeSupport
+
 /// Turns one document's bytes into its tf-idf vector: tokenize, hash, n-grams, columns, counts, weights.
 ///
 /// Holds the per-thread scratch state (tokenizer, dense count array, output vector), so create one per
@@ -21,10 +23,22 @@ public final class Featurizer {
     private let tableColumns: UnsafePointer<Int32>?
     private let tableMask: Int
     private let hashMask: UInt64
+    /// The last `Featurizer.lookahead` n-gram hashes, waiting for their lookup while their table slots
+    /// are fetched from memory: the vocabulary table is too large for the caches, and resolving each
+    /// n-gram as it comes would wait for one cache miss after another.
+    private let pending: UnsafeMutablePointer<UInt64>
+    private var pendingCount = 0
+    static let lookahead = 16
+    /// Second stage, the same way: found columns wait here while their counts are fetched.
+    private let pendingColumns: UnsafeMutablePointer<Int32>
+    private var pendingColumnCount = 0
+    static let countLookahead = 8
 
     public init(space: FeatureSpace) {
         self.space = space
         window = NGramWindow(ngramMin: space.settings.ngramMin, ngramMax: space.settings.ngramMax)
+        pending = .allocate(capacity: Featurizer.lookahead)
+        pendingColumns = .allocate(capacity: Featurizer.countLookahead)
         counts = .allocate(capacity: max(space.columns, 1))
         counts.initialize(repeating: 0, count: max(space.columns, 1))
         seed = space.settings.hashSeed
@@ -45,7 +59,11 @@ public final class Featurizer {
         }
     }
 
-    deinit { counts.deallocate() }
+    deinit {
+        counts.deallocate()
+        pending.deallocate()
+        pendingColumns.deallocate()
+    }
 
     /// Starts a new document.
     public func begin() {
@@ -53,6 +71,8 @@ public final class Featurizer {
         window.reset()
         vector.removeAll()
         tokenCount = 0
+        pendingCount = 0
+        pendingColumnCount = 0
     }
 
     /// Adds a chunk of the document's UTF-8 bytes.
@@ -64,6 +84,14 @@ public final class Featurizer {
     @discardableResult
     public func finish() -> SparseVector {
         tokenizer.finish { token in self.add(token) }
+        for k in max(0, pendingCount - Featurizer.lookahead)..<pendingCount {
+            count(pending[k & (Featurizer.lookahead - 1)])
+        }
+        pendingCount = 0
+        for k in max(0, pendingColumnCount - Featurizer.countLookahead)..<pendingColumnCount {
+            increment(Int(pendingColumns[k & (Featurizer.countLookahead - 1)]))
+        }
+        pendingColumnCount = 0
         let v = vector
         for k in 0..<v.count {
             let column = Int(v.columns[k])
@@ -94,12 +122,42 @@ public final class Featurizer {
     private func add(_ token: UnsafeRawBufferPointer) {
         tokenCount &+= 1
         let hash = TokenHash.hash(token, seed: seed)
-        window.push(hash) { ngram, _ in
-            let column = self.column(of: ngram)
-            if column >= 0 {
-                if counts[column] == 0 { vector.append(column: Int32(column), value: 0) }
-                counts[column] += 1
-            }
+        window.push(hash) { ngram, _ in self.enqueue(ngram) }
+    }
+
+    /// Starts fetching the n-gram's table slot (or count, in a hashing space) and counts the n-gram
+    /// that arrived `lookahead` n-grams earlier.
+    @inline(__always)
+    private func enqueue(_ ngram: UInt64) {
+        if let keys = tableKeys, let columns = tableColumns {
+            let slot = Int(truncatingIfNeeded: ngram) & tableMask
+            lede_prefetch(columns + slot)
+            lede_prefetch(keys + slot)
+        } else {
+            lede_prefetch(counts + Int(truncatingIfNeeded: ngram & hashMask))
         }
+        let position = pendingCount & (Featurizer.lookahead - 1)
+        if pendingCount >= Featurizer.lookahead { count(pending[position]) }
+        pending[position] = ngram
+        pendingCount += 1
+    }
+
+    /// Looks the n-gram up; starts fetching its count and increments the count of the column found
+    /// `countLookahead` columns earlier.
+    @inline(__always)
+    private func count(_ ngram: UInt64) {
+        let column = self.column(of: ngram)
+        guard column >= 0 else { return }
+        lede_prefetch(counts + column)
+        let position = pendingColumnCount & (Featurizer.countLookahead - 1)
+        if pendingColumnCount >= Featurizer.countLookahead { increment(Int(pendingColumns[position])) }
+        pendingColumns[position] = Int32(column)
+        pendingColumnCount += 1
+    }
+
+    @inline(__always)
+    private func increment(_ column: Int) {
+        if counts[column] == 0 { vector.append(column: Int32(column), value: 0) }
+        counts[column] += 1
     }
 }

@@ -1,3 +1,4 @@
+import CLedeSupport
 /// A linear scorer: `z = x W + b`, with `W` dense Float32, feature-major (`W[j * K + k]`: the K scores
 /// of column j are contiguous, so a sparse document touches one short row per non-zero), and the
 /// probabilities and decisions derived from `z`.
@@ -37,7 +38,10 @@ public struct LinearModel: Sendable {
                         into out: UnsafeMutablePointer<Float>) {
         out.update(from: bias, count: k)
         let columns = x.columns, values = x.values
+        let ahead = 8  // rows fetched ahead: a large model's rows are cache misses
+        for e in 0..<min(ahead, x.count) { lede_prefetch(w + Int(columns[e]) * k) }
         for e in 0..<x.count {
+            if e + ahead < x.count { lede_prefetch(w + Int(columns[e + ahead]) * k) }
             let row = w + Int(columns[e]) * k
             let value = values[e]
             for label in 0..<k { out[label] += value * row[label] }
