@@ -18,7 +18,7 @@ public final class SparseVector {
     }
 
     @inline(__always)
-    func append(column: Int32, value: Float) {
+    public func append(column: Int32, value: Float) {
         if count == capacity { grow() }
         columns[count] = column
         values[count] = value

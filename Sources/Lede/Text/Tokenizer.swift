@@ -31,11 +31,14 @@ public final class Tokenizer {
     /// `AsciiTable`'s arrays, held here so the byte loop reads them without global-access checks.
     private let asciiClasses: UnsafePointer<UInt8>
     private let asciiLower: UnsafePointer<UInt8>
+    /// For each of the 256 byte values: its lowercase form if it is an ASCII word byte, else 0.
+    private let asciiWordBytes: UnsafePointer<UInt8>
 
     public init() {
         buffer = .allocate(capacity: Tokenizer.maxTokenBytes + 8)
         asciiClasses = AsciiTable.classesPointer
         asciiLower = AsciiTable.lowerPointer
+        asciiWordBytes = AsciiTable.wordBytesPointer
     }
 
     deinit { buffer.deallocate() }
@@ -62,10 +65,19 @@ public final class Tokenizer {
                 let cls = asciiClasses[Int(b)]
                 if cls == CharacterClass.word.rawValue {
                     if pendingApostrophe { appendApostrophe() }
-                    if length < Tokenizer.maxTokenBytes {
-                        buffer[length] = asciiLower[Int(b)]
-                        length += 1
-                    }
+                    // The common case, a run of ASCII word bytes, in locals.
+                    let buffer = self.buffer, wordBytes = self.asciiWordBytes
+                    var j = i, end = length
+                    var lowered = wordBytes[Int(b)]
+                    repeat {
+                        buffer[end] = lowered
+                        end = min(end + 1, Tokenizer.maxTokenBytes)
+                        j += 1
+                        lowered = j < n ? wordBytes[Int(base[j])] : 0
+                    } while lowered != 0
+                    length = end
+                    i = j
+                    continue
                 } else if cls == CharacterClass.apostrophe.rawValue {
                     apostrophe(emit)
                 } else {
@@ -311,6 +323,9 @@ enum AsciiTable {
     /// The tables as pointers that live as long as the process.
     static let classesPointer = permanentCopy(classes)
     static let lowerPointer = permanentCopy(lower)
+    static let wordBytesPointer = permanentCopy((0..<256).map { (b: Int) -> UInt8 in
+        b < 128 && classes[b] == CharacterClass.word.rawValue ? lower[b] : 0
+    })
 
     private static func permanentCopy(_ table: [UInt8]) -> UnsafePointer<UInt8> {
         let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: table.count)
