@@ -2,8 +2,9 @@ import Foundation
 
 /// Classifies batches of documents on several threads and formats one record per document, in input order.
 ///
-/// Each batch is cut into as many contiguous slices as threads; a slice's records go to its own buffer, and
-/// the buffers are written in slice order, so the output is the same for any thread count.
+/// Each batch is cut into `slicesPerThread` contiguous slices per thread (small enough that a slice of long
+/// documents does not leave the other threads idle); a slice's records go to its own buffer, and the
+/// buffers are written in slice order, so the output is the same for any thread count.
 public final class BatchClassifier {
     public struct Options: Sendable {
         public var threads = Parallel.availableCores
@@ -23,19 +24,25 @@ public final class BatchClassifier {
     public let options: Options
     public let formatter: RecordFormatter
     private var workers: [Worker]
+    private var slices: [Slice]
     public private(set) var totals = Totals()
+    static let slicesPerThread = 16
 
+    /// A thread's scratch state.
     final class Worker {
         let scorer: DocumentScorer
-        var output: [UInt8] = []
         var chosen: [Int] = []
-        var errors = 0
-        var bytes = 0
 
         init(model: LedeModel) {
             scorer = DocumentScorer(model: model)
-            output.reserveCapacity(1 << 20)
         }
+    }
+
+    /// One slice's records and counts.
+    final class Slice {
+        var output: [UInt8] = []
+        var errors = 0
+        var bytes = 0
     }
 
     public init(model: LedeModel, options: Options) {
@@ -43,6 +50,7 @@ public final class BatchClassifier {
         self.options = options
         formatter = RecordFormatter(format: options.format, labels: model.labels)
         workers = (0..<max(1, options.threads)).map { _ in Worker(model: model) }
+        slices = (0..<(workers.count * BatchClassifier.slicesPerThread)).map { _ in Slice() }
     }
 
     /// Reads every input and writes its records through `write` (called in order, from this thread).
@@ -50,51 +58,57 @@ public final class BatchClassifier {
     public func run(inputs: [String], format: InputFormat, write: ([UInt8]) throws -> Void,
                     progress: (Totals) -> Void = { _ in }) throws {
         let reader = DocumentReader(inputs: inputs, format: format)
-        let batch = DocumentBatch()
+        var current = DocumentBatch(), next = DocumentBatch()
         if !formatter.header.isEmpty { try write(formatter.header) }
-        while reader.next(into: batch) {
-            classify(batch)
+        var more = reader.next(into: current)
+        let group = DispatchGroup()
+        while more {
+            // Classify this batch on the worker threads while this thread reads the next one.
+            let batch = current
+            DispatchQueue.global().async(group: group) { self.classify(batch) }
+            more = reader.next(into: next)
+            group.wait()
             totals.documents += batch.count
             totals.bytes += batch.inputBytes
-            for worker in workers {
-                try write(worker.output)
-                totals.errors += worker.errors
-                totals.bytes += worker.bytes
+            for slice in slices {
+                try write(slice.output)
+                totals.errors += slice.errors
+                totals.bytes += slice.bytes
             }
             progress(totals)
+            swap(&current, &next)
         }
     }
 
     func classify(_ batch: DocumentBatch) {
-        let slices = workers.count
-        let perSlice = (batch.count + slices - 1) / slices
-        Parallel.forEach(blocks: slices, threads: slices) { slice in
-            let worker = workers[slice]
-            worker.output.removeAll(keepingCapacity: true)
-            worker.errors = 0
-            worker.bytes = 0
-            let end = min(batch.count, (slice + 1) * perSlice)
-            guard slice * perSlice < end else { return }
+        let perSlice = (batch.count + slices.count - 1) / slices.count
+        Parallel.forEach(blocks: slices.count, threads: workers.count) { index, thread in
+            let slice = slices[index], worker = workers[thread]
+            slice.output.removeAll(keepingCapacity: true)
+            slice.errors = 0
+            slice.bytes = 0
+            let end = min(batch.count, (index + 1) * perSlice)
+            guard index * perSlice < end else { return }
             batch.bytes.withUnsafeBytes { buffer in
-                for d in slice * perSlice..<end {
-                    process(batch.documents[d], buffer, worker)
+                for d in index * perSlice..<end {
+                    process(batch.documents[d], buffer, worker, slice)
                 }
             }
         }
     }
 
-    private func process(_ document: PendingDocument, _ buffer: UnsafeRawBufferPointer, _ worker: Worker) {
+    private func process(_ document: PendingDocument, _ buffer: UnsafeRawBufferPointer, _ worker: Worker, _ slice: Slice) {
         let id = UnsafeRawBufferPointer(rebasing: buffer[document.id])
         switch document.source {
         case .inline:
-            score(id: id, text: UnsafeRawBufferPointer(rebasing: buffer[document.text]), worker)
+            score(id: id, text: UnsafeRawBufferPointer(rebasing: buffer[document.text]), worker, slice)
         case .file(let path):
             do {
                 let file = try MappedFile(path: path)
-                worker.bytes += file.bytes.count
-                score(id: id, text: file.bytes, worker)
+                slice.bytes += file.bytes.count
+                score(id: id, text: file.bytes, worker, slice)
             } catch {
-                fail(id: id, message: (error as? LedeError)?.message ?? String(describing: error), worker)
+                fail(id: id, message: (error as? LedeError)?.message ?? String(describing: error), slice)
             }
         case .record(let format):
             let line = UnsafeRawBufferPointer(rebasing: buffer[document.text])
@@ -103,38 +117,38 @@ public final class BatchClassifier {
                 if let recordID = record.id {
                     var recordID = recordID
                     recordID.withUTF8 { idBytes in
-                        record.text.withUnsafeBytes { score(id: UnsafeRawBufferPointer(idBytes), text: $0, worker) }
+                        record.text.withUnsafeBytes { score(id: UnsafeRawBufferPointer(idBytes), text: $0, worker, slice) }
                     }
                 } else {
-                    record.text.withUnsafeBytes { score(id: id, text: $0, worker) }
+                    record.text.withUnsafeBytes { score(id: id, text: $0, worker, slice) }
                 }
             case .failure(let problem):
-                fail(id: id, message: problem.message, worker)
+                fail(id: id, message: problem.message, slice)
             }
         case .failed(let message):
-            fail(id: id, message: message, worker)
+            fail(id: id, message: message, slice)
         }
     }
 
-    private func score(id: UnsafeRawBufferPointer, text: UnsafeRawBufferPointer, _ worker: Worker) {
+    private func score(id: UnsafeRawBufferPointer, text: UnsafeRawBufferPointer, _ worker: Worker, _ slice: Slice) {
         let p = worker.scorer.score(text)
         let tokenizer = worker.scorer.featurizer.tokenizer
         if tokenizer.nulByteCount > 0 {
-            return fail(id: id, message: "binary data (\(tokenizer.nulByteCount) NUL bytes), not text", worker)
+            return fail(id: id, message: "binary data (\(tokenizer.nulByteCount) NUL bytes), not text", slice)
         }
         if tokenizer.invalidByteCount > 0 {
-            return fail(id: id, message: "not valid UTF-8 (\(tokenizer.invalidByteCount) invalid bytes); convert it first, e.g. iconv -f latin1 -t utf-8", worker)
+            return fail(id: id, message: "not valid UTF-8 (\(tokenizer.invalidByteCount) invalid bytes); convert it first, e.g. iconv -f latin1 -t utf-8", slice)
         }
         if worker.scorer.featurizer.tokenCount == 0 {
-            return fail(id: id, message: "empty document: no words to classify", worker)
+            return fail(id: id, message: "empty document: no words to classify", slice)
         }
         model.linear.decide(p, threshold: options.threshold, topK: options.topK, into: &worker.chosen)
-        formatter.appendScored(id: id, chosen: worker.chosen, probabilities: p, to: &worker.output)
+        formatter.appendScored(id: id, chosen: worker.chosen, probabilities: p, to: &slice.output)
     }
 
-    private func fail(id: UnsafeRawBufferPointer, message: String, _ worker: Worker) {
-        worker.errors += 1
-        formatter.appendError(id: id, message: message, to: &worker.output)
+    private func fail(id: UnsafeRawBufferPointer, message: String, _ slice: Slice) {
+        slice.errors += 1
+        formatter.appendError(id: id, message: message, to: &slice.output)
     }
 }
 
