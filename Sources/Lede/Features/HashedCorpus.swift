@@ -21,20 +21,27 @@ public struct HashedCorpus: Sendable {
     /// The tf-idf matrix of these documents in `space` (hashes outside the vocabulary are dropped).
     public func vectorize(in space: FeatureSpace) -> SparseMatrix {
         var builder = SparseMatrix.Builder(columns: space.columns)
+        builder.reserve(rows: documentCount, nonZeros: hashes.count)
+        var entries: [(column: Int32, count: Float)] = []
         var columns: [Int32] = []
         var values: [Float] = []
         for d in 0..<documentCount {
-            columns.removeAll(keepingCapacity: true)
-            values.removeAll(keepingCapacity: true)
-            // In hashing spaces several hashes can share a column: merge them.
-            var merged: [Int32: Float] = [:]
+            entries.removeAll(keepingCapacity: true)
             for k in offsets[d]..<offsets[d + 1] {
                 let column = space.column(of: hashes[k])
-                if column >= 0 { merged[Int32(column), default: 0] += Float(counts[k]) }
+                if column >= 0 { entries.append((Int32(column), Float(counts[k]))) }
             }
-            for (column, count) in merged.sorted(by: { $0.key < $1.key }) {
-                columns.append(column)
-                values.append(count)
+            entries.sort { $0.column < $1.column }
+            columns.removeAll(keepingCapacity: true)
+            values.removeAll(keepingCapacity: true)
+            for entry in entries {
+                // In hashing spaces several hashes can share a column: merge them.
+                if let last = columns.last, last == entry.column {
+                    values[values.count - 1] += entry.count
+                } else {
+                    columns.append(entry.column)
+                    values.append(entry.count)
+                }
             }
             columns.withUnsafeBufferPointer { c in
                 values.withUnsafeMutableBufferPointer { v in

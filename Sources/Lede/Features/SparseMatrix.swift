@@ -18,6 +18,12 @@ public struct SparseMatrix: Sendable {
 
         public init(columns: Int) { self.columns = columns }
 
+        public mutating func reserve(rows: Int, nonZeros: Int) {
+            rowOffsets.reserveCapacity(rows + 1)
+            columnIndices.reserveCapacity(nonZeros)
+            values.reserveCapacity(nonZeros)
+        }
+
         public mutating func appendRow(columns: [Int32], values: [Float]) {
             columnIndices.append(contentsOf: columns)
             self.values.append(contentsOf: values)

@@ -127,16 +127,21 @@ public final class Trainer {
             search = trials
             progress("autotune: C \(c)")
         }
-        progress("training \(options.loss.rawValue), C \(c)\(folds != nil ? ", with \(foldCount)-fold cross-validation" : "")")
-        let fit = fitter.fit(c: c, folds: folds, foldCount: foldCount)
+        // A single-label model needs held-out scores for one number only (its softmax temperature): the
+        // first fold is enough. A multi-label one needs them for every label's threshold: all folds.
+        let runFolds = multiLabel ? foldCount : min(foldCount, 1)
+        let calibrationFolds = folds.map { $0.map { $0 < runFolds ? $0 : -1 } }
+        let scoredRows = calibrationFolds.map { folds in folds.indices.filter { folds[$0] >= 0 } }
+        progress("training \(options.loss.rawValue), C \(c)\(folds == nil ? "" : runFolds == foldCount ? ", with \(foldCount)-fold cross-validation" : ", with 1 of \(foldCount) folds held out for calibration")")
+        let fit = fitter.fit(c: c, folds: calibrationFolds, foldCount: runFolds)
         progress("solver: \(fit.iterations) \(options.loss == .logistic ? "iterations" : "epochs at most")\(fit.converged ? "" : " (limit reached)")")
         let calibrated = Trainer.calibrate(fit, labels: sortedNames, features: space.columns, multiLabel: multiLabel,
-                                           truth: trainSets)
+                                           truth: trainSets, rows: scoredRows)
         let linear = calibrated.model
         var report: EvaluationReport?
         var crossValidation: EvaluationReport?
-        if let probabilities = calibrated.outOfFold {
-            crossValidation = Trainer.evaluate(linear, probabilities: probabilities, truth: trainSets)
+        if let probabilities = calibrated.outOfFold, let scoredRows {
+            crossValidation = Trainer.evaluate(linear, probabilities: probabilities, truth: trainSets.subset(scoredRows))
         }
         if heldOut.documentCount > 0 {
             let validationX = heldOut.vectorize(in: space)
@@ -163,15 +168,19 @@ public final class Trainer {
     /// Multi-label: label k's scores become `a_k z + c_k` (Platt), read through a sigmoid. Single-label:
     /// every score is multiplied by one temperature a and read through a softmax, which keeps every
     /// decision. Without out-of-fold scores the weights are kept and thresholds are 0.5.
+    /// `rows`: the documents that have out-of-fold scores (nil: all); the returned probabilities are theirs,
+    /// in that order.
     static func calibrate(_ fit: LinearFit, labels: [String], features: Int, multiLabel: Bool,
-                          truth: LabelSets) -> (model: LinearModel, outOfFold: [Float]?) {
+                          truth allTruth: LabelSets, rows: [Int]? = nil) -> (model: LinearModel, outOfFold: [Float]?) {
         let k = labels.count
         var weights = fit.weights, bias = fit.bias
         var thresholds = [Float](repeating: 0.5, count: k)
-        guard var scores = fit.outOfFold else {
+        guard let allScores = fit.outOfFold else {
             return (LinearModel(labels: labels, multiLabel: multiLabel, features: features, weights: Storage(weights),
                                 bias: Storage(bias), thresholds: thresholds), nil)
         }
+        let truth = rows.map { allTruth.subset($0) } ?? allTruth
+        var scores = rows.map { rows in rows.flatMap { allScores[($0 * k)..<(($0 + 1) * k)] } } ?? allScores
         let n = truth.count
         var scale = [Double](repeating: 1, count: k), shift = [Double](repeating: 0, count: k)
         if multiLabel {
