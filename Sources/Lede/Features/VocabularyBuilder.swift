@@ -18,10 +18,12 @@ public final class VocabularyBuilder {
 
     private let tokenizer = Tokenizer()
     private var window: NGramWindow
-    private var entryIndex: [UInt64: Int] = [:]
+    private var entryIndex = HashIndex()
     private var entries: [Entry] = []
     private var text: [UInt8] = []
-    private var documentCounts: [UInt64: UInt32] = [:]
+    /// The current document's n-gram hashes, one per occurrence, then sorted and counted into `documentCounts`.
+    private var occurrences: [UInt64] = []
+    private var documentCounts: [(key: UInt64, value: UInt32)] = []
     /// The last `ngramMax` tokens' bytes, for the text of new n-grams (ring indexed like `NGramWindow`).
     private var recentTokens: [[UInt8]] = Array(repeating: [], count: NGramWindow.maxN)
     private var newest = NGramWindow.maxN - 1
@@ -40,23 +42,24 @@ public final class VocabularyBuilder {
     public func add(_ bytes: UnsafeRawBufferPointer) {
         countNGrams(bytes, recordingNewTerms: true)
         for (hash, count) in documentCounts {
-            let index = entryIndex[hash]!
+            let index = entryIndex.index(of: hash)
             entries[index].documentFrequency += 1
             entries[index].totalCount += Int64(count)
         }
-        corpus.append(documentCounts.sorted { $0.key < $1.key })
+        corpus.append(documentCounts)
         documentCount += 1
     }
 
     /// Counts a held-out document's n-grams into `heldOut`, leaving the document frequencies alone.
     public func addHeldOut(_ bytes: UnsafeRawBufferPointer, into heldOut: inout HashedCorpus) {
         countNGrams(bytes, recordingNewTerms: false)
-        heldOut.append(documentCounts.sorted { $0.key < $1.key })
+        heldOut.append(documentCounts)
     }
 
-    /// Fills `documentCounts` with the document's n-gram counts.
+    /// Fills `documentCounts` with the document's n-gram counts, in increasing hash order.
     private func countNGrams(_ bytes: UnsafeRawBufferPointer, recordingNewTerms: Bool) {
         documentCounts.removeAll(keepingCapacity: true)
+        occurrences.removeAll(keepingCapacity: true)
         window.reset()
         tokenizer.reset()
         let seed = settings.hashSeed
@@ -68,12 +71,21 @@ public final class VocabularyBuilder {
                 self.recentTokens[self.newest].append(contentsOf: token)
             }
             self.window.push(TokenHash.hash(token, seed: seed)) { ngram, n in
-                self.documentCounts[ngram, default: 0] += 1
-                if recordingNewTerms && self.entryIndex[ngram] == nil { self.insert(ngram, length: n) }
+                self.occurrences.append(ngram)
+                if recordingNewTerms && self.entryIndex.index(of: ngram) < 0 { self.insert(ngram, length: n) }
             }
         }
         tokenizer.feed(bytes, emit: handle)
         tokenizer.finish(emit: handle)
+        occurrences.sort()
+        var k = 0
+        while k < occurrences.count {
+            let hash = occurrences[k]
+            var end = k + 1
+            while end < occurrences.count && occurrences[end] == hash { end += 1 }
+            documentCounts.append((hash, UInt32(end - k)))
+            k = end
+        }
     }
 
     private func insert(_ hash: UInt64, length n: Int) {
@@ -84,7 +96,7 @@ public final class VocabularyBuilder {
                 text.append(contentsOf: recentTokens[(newest - n + 1 + k) & (NGramWindow.maxN - 1)])
             }
         }
-        entryIndex[hash] = entries.count
+        entryIndex.insert(hash)
         entries.append(Entry(documentFrequency: 0, totalCount: 0, textStart: start, textEnd: text.count))
     }
 
@@ -119,8 +131,7 @@ public final class VocabularyBuilder {
         }
         var hashes: [UInt64] = []
         hashes.reserveCapacity(kept.count)
-        var hashOf = [UInt64](repeating: 0, count: entries.count)
-        for (hash, index) in entryIndex { hashOf[index] = hash }
+        let hashOf = entryIndex.hashes
         var idf: [Float] = []
         var terms: [[UInt8]] = []
         for index in kept {
