@@ -19,7 +19,8 @@ struct Train: ParsableCommand {
         the most probable label wins) when every document has exactly one label, multi-label (a sigmoid and a
         threshold per label) when any has none or several (or as --multi-label/--single-label say).
         --folds-fold cross-validation on DATA gives every document a score from a model that did not see it: those
-        scores calibrate the probabilities and choose the threshold of each label that maximizes its F1.
+        scores calibrate the probabilities and choose the threshold of each label that maximizes its F1. (A
+        single-label model needs one number, its softmax temperature: it holds out one fold only.)
         --autotune also picks C among 0.1, 0.3, 1, 3 and 10 by cross-validation (about 5x the training time).
         The report printed at the end is on --validation FILE (or a held-out --validation-fraction of DATA), or
         else the cross-validated one. The same data, options and --seed give a byte-identical model, whatever

@@ -30,9 +30,10 @@ public struct TrainingOptions: Sendable {
     public var naiveBayesScaling = NaiveBayesScaling.auto
     /// Cross-validation folds on the training data: their out-of-fold scores fit the probability
     /// calibration and the per-label thresholds and give the report when there is no validation data.
+    /// Multi-label models run every fold; single-label ones only the first (one temperature to fit).
     /// 0 or 1: no cross-validation (uncalibrated scores, thresholds at 0.5).
     public var folds = 5
-    /// Candidate values of C tried by cross-validation when `autotune` is on.
+    /// Whether to choose C among `autotuneGrid` by cross-validation (every fold, for each candidate).
     public var autotune = false
     public static let autotuneGrid: [Double] = [0.1, 0.3, 1, 3, 10]
     /// Stopping tolerance of the SVM solver (projected-gradient spread; liblinear's default is 0.1) ...
