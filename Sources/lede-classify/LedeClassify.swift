@@ -51,6 +51,12 @@ struct LedeClassify: ParsableCommand {
     @Option(help: "Predict at most K labels per document (for a single-label model: the K most probable).")
     var topK: Int?
 
+    @Option(help: "Explain each predicted label by its N strongest terms and their contributions (tf-idf weight x coefficient) to the label's score (JSONL output).")
+    var explain: Int = 0
+
+    @Flag(help: "With --explain: explain every label, not only the predicted ones.")
+    var explainAll = false
+
     @Option(help: "Threads (default: all cores). The output does not depend on it.")
     var threads: Int = Parallel.availableCores
 
@@ -66,6 +72,9 @@ struct LedeClassify: ParsableCommand {
         }
         if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold must be between 0 and 1") }
         if let topK, topK < 1 { throw ValidationError("--top-k must be at least 1") }
+        if explain < 0 { throw ValidationError("--explain must be a number of terms, such as 5") }
+        if explain > 0 && outputFormat != "jsonl" { throw ValidationError("--explain writes JSON: use it with --output-format jsonl") }
+        if explainAll && explain == 0 { throw ValidationError("--explain-all needs --explain N (the number of terms per label)") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
@@ -82,6 +91,8 @@ struct LedeClassify: ParsableCommand {
         options.threshold = threshold
         options.topK = topK
         options.format = RecordFormatter.Format(rawValue: outputFormat)!
+        options.explain = explain
+        options.explainAll = explainAll
         let classifier = BatchClassifier(model: loaded, options: options)
         let output = OutputStream()
         let showProgress = !quiet && isatty(2) == 1

@@ -117,4 +117,32 @@ final class CommandLineTests: XCTestCase {
             XCTAssertEqual(Set(scores.keys), ["geopolitics", "sanctions", "conflict"])
         }
     }
+
+    func testExplainNamesTheStrongestTermsOfEachPredictedLabel() throws {
+        let samples = TestSupport.packageRoot.appendingPathComponent("datasets/samples").path
+        let result = try run("lede-classify", [samples, "--quiet", "--explain", "3"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        var explained = 0
+        for record in try jsonLines(result.stdout) {
+            let labels = record["labels"] as! [String]
+            let explain = try XCTUnwrap(record["explain"] as? [String: [[Any]]], "every scored record has \"explain\"")
+            XCTAssertEqual(Set(explain.keys), Set(labels))
+            for terms in explain.values {
+                XCTAssertTrue((1...3).contains(terms.count))
+                let contributions = terms.map { $0[1] as! Double }
+                XCTAssertEqual(contributions, contributions.sorted(by: >), "strongest first")
+                XCTAssertFalse((terms[0][0] as! String).isEmpty)
+                explained += 1
+            }
+        }
+        XCTAssertGreaterThan(explained, 0, "the samples have predicted labels to explain")
+        let all = try run("lede-classify", [samples, "--quiet", "--explain", "2", "--explain-all"])
+        for record in try jsonLines(all.stdout) {
+            XCTAssertEqual((record["explain"] as! [String: Any]).count, 3)
+        }
+        let tsv = try run("lede-classify", [samples, "--explain", "2", "--output-format", "tsv"])
+        XCTAssertNotEqual(tsv.status, 0)
+        XCTAssertTrue(tsv.stderr.contains("--output-format jsonl"), tsv.stderr)
+    }
 }
+

@@ -65,6 +65,27 @@ final class TrainingTests: XCTestCase {
         XCTAssertLessThan(war[1], 0.5)
     }
 
+    func testExplanationContributionsAndBiasAddUpToTheScore() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        var options = TrainingOptions()
+        options.features.minDF = .count(1)
+        let model = try Trainer(options: options).train(try LabeledDataReader(path: TestSupport.toyMultiLabel(in: directory).path)).model
+        let scorer = DocumentScorer(model: model)
+        let probabilities = scorer.scores("new sanctions after troops attack the border town")
+        var margins = [Float](repeating: 0, count: model.labels.count)
+        model.linear.margins(scorer.featurizer.vector, into: &margins)
+        for label in 0..<model.labels.count {
+            let explanation = scorer.explain(label: label, top: .max)
+            XCTAssertEqual(explanation.terms.count, scorer.featurizer.vector.count, "every term")
+            let total = explanation.terms.reduce(explanation.bias) { $0 + $1.contribution }
+            XCTAssertEqual(total, margins[label], accuracy: 1e-4)
+            XCTAssertEqual(explanation.margin, margins[label], accuracy: 1e-4)
+            XCTAssertEqual(Float(Probabilities.sigmoid(Double(total))), probabilities[label], accuracy: 1e-4)
+            let top = scorer.explain(label: label, top: 2).terms
+            XCTAssertEqual(top.map(\.column), explanation.terms.prefix(2).map(\.column))
+        }
+    }
+
     func testThresholdMaximizesF1OnHandMadeScores() {
         // Positives at 0.9, 0.7, 0.4; negatives at 0.8, 0.3, 0.1.
         let scores: [Float] = [0.9, 0.8, 0.7, 0.4, 0.3, 0.1]

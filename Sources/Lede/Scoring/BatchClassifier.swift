@@ -11,6 +11,9 @@ public final class BatchClassifier {
         public var threshold: Float? = nil
         public var topK: Int? = nil
         public var format = RecordFormatter.Format.jsonl
+        /// Explain each predicted label (or every label, with `explainAll`) by its `explain` strongest terms.
+        public var explain = 0
+        public var explainAll = false
         public init() {}
     }
 
@@ -143,7 +146,13 @@ public final class BatchClassifier {
             return fail(id: id, message: "empty document: no words to classify", slice)
         }
         model.linear.decide(p, threshold: options.threshold, topK: options.topK, into: &worker.chosen)
-        formatter.appendScored(id: id, chosen: worker.chosen, probabilities: p, to: &slice.output)
+        guard options.explain > 0 else {
+            return formatter.appendScored(id: id, chosen: worker.chosen, probabilities: p, to: &slice.output)
+        }
+        let explained = options.explainAll ? Array(0..<model.labels.count) : worker.chosen
+        let explanations = explained.map { worker.scorer.explain(label: $0, top: options.explain) }
+        formatter.appendScored(id: id, chosen: worker.chosen, probabilities: p, explanations: explanations,
+                               space: model.space, to: &slice.output)
     }
 
     private func fail(id: UnsafeRawBufferPointer, message: String, _ slice: Slice) {

@@ -1,8 +1,12 @@
+import Foundation
+
 /// Writes classification records as bytes, without `String` formatting per record.
 ///
 /// JSONL: `{"id": "...", "labels": ["a", ...], "scores": {"a": 0.9312, ...}}` or
 /// `{"id": "...", "error": "..."}`. TSV: a header `id labels <label>... error`, then one row per document
 /// (labels comma-joined; scores and error empty where they do not apply). Scores have 4 decimals.
+/// With explanations (JSONL only), a scored record ends with
+/// `"explain": {"a": [["term", 0.4100], ...], ...}`: each term's contribution to the label's margin.
 public struct RecordFormatter: Sendable {
     public enum Format: String, CaseIterable, Sendable { case jsonl, tsv }
 
@@ -37,8 +41,10 @@ public struct RecordFormatter: Sendable {
         return line
     }
 
-    /// Appends a scored record.
-    public func appendScored(id: UnsafeRawBufferPointer, chosen: [Int], probabilities: UnsafePointer<Float>, to out: inout [UInt8]) {
+    /// Appends a scored record; `explanations` (JSONL; given, even empty, the record has an "explain" key)
+    /// name their terms through `space`.
+    public func appendScored(id: UnsafeRawBufferPointer, chosen: [Int], probabilities: UnsafePointer<Float>,
+                             explanations: [Explanation]? = nil, space: FeatureSpace? = nil, to out: inout [UInt8]) {
         switch format {
         case .jsonl:
             out.append(contentsOf: [0x7B, 0x22, 0x69, 0x64, 0x22, 0x3A, 0x20])  // {"id": 
@@ -53,7 +59,9 @@ public struct RecordFormatter: Sendable {
                 out.append(contentsOf: scoreKeys[label])
                 RecordFormatter.appendProbability(probabilities[label], to: &out)
             }
-            out.append(contentsOf: [0x7D, 0x7D, 0x0A])  // }}\n
+            out.append(0x7D)  // }
+            if let explanations { appendExplanations(explanations, space: space, to: &out) }
+            out.append(contentsOf: [0x7D, 0x0A])  // }\n
         case .tsv:
             RecordFormatter.appendTSVField(id, to: &out)
             out.append(0x09)
@@ -141,6 +149,24 @@ public struct RecordFormatter: Sendable {
 
     /// Appends a probability in [0, 1] with 4 decimals ("0.0312", "1.0000"); NaN as "null".
     @inline(__always)
+    private func appendExplanations(_ explanations: [Explanation], space: FeatureSpace?, to out: inout [UInt8]) {
+        out.append(contentsOf: Array(#", "explain": {"#.utf8))
+        for (n, explanation) in explanations.enumerated() {
+            if n > 0 { out.append(contentsOf: [0x2C, 0x20]) }
+            out.append(contentsOf: escapedLabels[explanation.label])
+            out.append(contentsOf: [0x3A, 0x20, 0x5B])  // : [
+            for (t, term) in explanation.terms.enumerated() {
+                if t > 0 { out.append(contentsOf: [0x2C, 0x20]) }
+                out.append(0x5B)
+                let text = space?.termText(Int(term.column)) ?? "#\(term.column)"
+                RecordFormatter.appendJSONString(Array(text.utf8)[...], to: &out)
+                out.append(contentsOf: Array(", \(String(format: "%.4f", term.contribution))]".utf8))
+            }
+            out.append(0x5D)
+        }
+        out.append(0x7D)
+    }
+
     static func appendProbability(_ p: Float, to out: inout [UInt8]) {
         guard p.isFinite else { out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]); return }
         let scaled = Int((min(max(p, 0), 1) * 10000).rounded())
