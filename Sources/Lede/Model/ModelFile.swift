@@ -35,6 +35,18 @@ public enum ModelFile {
         var bytes: [UInt8]
     }
 
+    /// The sections of a model file that loads: tag and size in bytes, in file order.
+    public static func sections(of path: String) throws -> [(tag: String, bytes: Int)] {
+        _ = try load(path)
+        let mapped = try MappedFile(path: path)
+        let raw = mapped.bytes
+        let count = Int(get(raw, 16) as UInt32)
+        return (0..<count).map { index in
+            let entry = headerSize + index * entrySize
+            return (String(decoding: raw[entry..<entry + 4], as: UTF8.self), Int(get(raw, entry + 16) as UInt64))
+        }
+    }
+
     // MARK: - Writing
 
     /// The file's bytes for `model`.
