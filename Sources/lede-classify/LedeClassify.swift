@@ -63,6 +63,12 @@ struct LedeClassify: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress or summary on stderr.")
     var quiet = false
 
+    @Flag(help: "End with a one-line JSON summary on stderr (documents, errors, bytes, seconds, rates), for scripts.")
+    var jsonSummary = false
+
+    @Flag(help: "Inputs are HTML pages: drop tags, scripts and styles and decode entities before classifying.")
+    var html = false
+
     func validate() throws {
         guard InputFormat(rawValue: inputFormat) != nil else {
             throw ValidationError("unknown --input-format '\(inputFormat)'; use files, lines, jsonl or tsv")
@@ -93,9 +99,12 @@ struct LedeClassify: ParsableCommand {
         options.format = RecordFormatter.Format(rawValue: outputFormat)!
         options.explain = explain
         options.explainAll = explainAll
+        options.html = html
         let classifier = BatchClassifier(model: loaded, options: options)
         let output = OutputStream()
-        let showProgress = !quiet && isatty(2) == 1
+        let showProgress = !quiet && !jsonSummary && isatty(2) == 1
+        // For the ETA: the bytes of the input files (standard input and FIFOs: unknown).
+        let knownBytes = showProgress ? InputSize.total(inputs) : nil
         var lastProgress = DispatchTime.now()
         do {
             try classifier.run(inputs: inputs, format: InputFormat(rawValue: inputFormat)!, write: { try output.write($0) },
@@ -105,17 +114,27 @@ struct LedeClassify: ParsableCommand {
                 guard now.uptimeNanoseconds - lastProgress.uptimeNanoseconds > 500_000_000 else { return }
                 lastProgress = now
                 let seconds = Double(now.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-                FileHandle.standardError.write(Data(String(format: "\r%d documents, %.1f MB, %.0f docs/s   ",
-                                                           totals.documents, Double(totals.bytes) / 1e6,
-                                                           Double(totals.documents) / seconds).utf8))
+                var line = String(format: "\r%d documents, %.1f MB, %.0f docs/s", totals.documents, Double(totals.bytes) / 1e6,
+                                  Double(totals.documents) / seconds)
+                if let knownBytes, knownBytes > 0, totals.bytes > 0 {
+                    let done = min(1, Double(totals.bytes) / Double(knownBytes))
+                    line += String(format: ", %.0f%% of %.1f MB, ETA %@", done * 100, Double(knownBytes) / 1e6,
+                                   InputSize.duration(seconds * (1 - done) / max(done, 1e-9)))
+                }
+                FileHandle.standardError.write(Data((line + "   ").utf8))
             })
             try output.flush()
         } catch {
             exitWith(error)
         }
         let totals = classifier.totals
-        if !quiet {
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        if jsonSummary {
+            let summary = String(format: "{\"documents\": %d, \"errors\": %d, \"bytes\": %d, \"seconds\": %.3f, \"docs_per_second\": %.0f, \"mb_per_second\": %.2f}\n",
+                                 totals.documents, totals.errors, totals.bytes, seconds, Double(totals.documents) / max(seconds, 1e-9),
+                                 Double(totals.bytes) / 1e6 / max(seconds, 1e-9))
+            FileHandle.standardError.write(Data(summary.utf8))
+        } else if !quiet {
             let summary = String(format: "%@classified %d documents (%d errors), %.1f MB in %.2f s: %.0f docs/s, %.1f MB/s\n",
                                  showProgress ? "\r" : "", totals.documents, totals.errors, Double(totals.bytes) / 1e6, seconds,
                                  Double(totals.documents) / max(seconds, 1e-9), Double(totals.bytes) / 1e6 / max(seconds, 1e-9))
@@ -172,5 +191,33 @@ enum ShippedModel {
         candidates.append("models/\(fileName)")
         if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) { return found }
         throw LedeError.invalidOption("no model given and the shipped model (models/\(fileName)) was not found; pass --model FILE or set LEDE_MODEL")
+    }
+}
+
+/// Sizes of the inputs, for progress.
+enum InputSize {
+    /// Total bytes of the regular files among `inputs` (directories walked); nil when standard input is
+    /// one of them.
+    static func total(_ inputs: [String]) -> Int? {
+        var total = 0
+        for input in inputs.isEmpty ? ["-"] : inputs {
+            if input == "-" { return nil }
+            var info = stat()
+            guard stat(input, &info) == 0 else { continue }
+            if info.st_mode & S_IFMT == S_IFDIR {
+                try? FileSystem.walk(input) { path in
+                    var entry = stat()
+                    if lstat(path, &entry) == 0, entry.st_mode & S_IFMT == S_IFREG { total += Int(entry.st_size) }
+                }
+            } else if info.st_mode & S_IFMT == S_IFREG {
+                total += Int(info.st_size)
+            }
+        }
+        return total
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%dh%02dm", s / 3600, s / 60 % 60) : String(format: "%dm%02ds", s / 60, s % 60)
     }
 }

@@ -9,8 +9,14 @@ struct Evaluate: ParsableCommand {
         Prints per-label precision, recall, F1 and support, micro and macro averages and accuracy (exact match of
         the label set). With --json: {"documents", "accuracy", "micro": {...}, "macro": {...}, "labels": {...}}.
 
-        Example:
+        With --report FILE, also writes a self-contained HTML page (no script, no network): the table, a
+        precision-recall curve and a score histogram per label with its threshold marked, a confusion matrix for
+        single-label models, and the documents the model got most wrong per label.
+
+        Examples:
+          lede-train evaluate models/topics.lede datasets/topics/dev.jsonl
           lede-train evaluate models/topics.lede datasets/topics/dev.jsonl --json
+          lede-train evaluate news.lede test.tsv --report report.html
         """
     )
 
@@ -29,21 +35,33 @@ struct Evaluate: ParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    @Option(help: "Also write an HTML report with charts to this file.")
+    var report: String?
+
     func run() {
         do {
             let loaded = try ModelFile.load(model)
             let reader = try LabeledDataReader(path: data, format: format.flatMap(LabeledDataFormat.init(rawValue:)))
-            let (report, unknown) = try Evaluator.evaluate(loaded, on: reader, threshold: threshold)
+            let (summary, unknown, details) = try Evaluator.evaluate(loaded, on: reader, threshold: threshold, details: report != nil)
+            if let path = report, let details {
+                try writeReport(summary, details, title: "Lede evaluation: \(model) on \(data)", to: path)
+            }
             if !unknown.isEmpty {
                 printError("note: labels unknown to the model were ignored: \(unknown.sorted().joined(separator: ", "))")
             }
             if json {
-                print(String(decoding: try reportJSON(report), as: UTF8.self))
+                print(String(decoding: try reportJSON(summary), as: UTF8.self))
             } else {
-                print(report.table())
+                print(summary.table())
             }
         } catch {
             fail(error)
         }
     }
+}
+
+/// Writes `HTMLReport`'s page atomically.
+func writeReport(_ report: EvaluationReport, _ details: EvaluationDetails, title: String, to path: String) throws {
+    let html = HTMLReport.render(title: title, report: report, details: details)
+    try AtomicFile.write(Array(html.utf8), to: path)
 }

@@ -118,7 +118,16 @@ struct Train: ParsableCommand {
     @Flag(help: "Print the validation report as JSON on stdout.")
     var json = false
 
+    @Flag(help: "End with a one-line JSON summary on stderr (model, labels, features, documents, seconds), for scripts.")
+    var jsonSummary = false
+
+    @Option(help: "Also write an HTML report with charts on the --validation data to this file.")
+    var report: String?
+
     func validate() throws {
+        if report != nil && validation == nil {
+            throw ValidationError("--report draws the documents of --validation FILE: give one, or run 'lede-train evaluate MODEL DATA --report FILE' later")
+        }
         if multiLabel && singleLabel { throw ValidationError("--multi-label and --single-label exclude each other") }
         if let format, LabeledDataFormat(rawValue: format) == nil {
             throw ValidationError("unknown --format '\(format)'; use one of \(LabeledDataFormat.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -171,9 +180,17 @@ struct Train: ParsableCommand {
     func run() {
         do {
             let start = Date()
-            let trainer = Trainer(options: try options(), progress: { if !quiet { printError($0) } })
+            // Progress only for a person watching; notes (e.g. ignored labels) always.
+            let watching = !quiet && isatty(2) == 1
+            let trainer = Trainer(options: try options(), progress: { message in
+                if watching || (!quiet && message.hasPrefix("note:")) { printError(message) }
+            })
             let outcome = try trainer.train(try reader(data), validation: try validation.map(reader))
             try ModelFile.write(outcome.model, to: output)
+            if let path = report, let validation {
+                let (summary, _, details) = try Evaluator.evaluate(outcome.model, on: try reader(validation), details: true)
+                try writeReport(summary, details!, title: "Lede: \(output) on \(validation)", to: path)
+            }
             let seconds = Date().timeIntervalSince(start)
             if outcome.trainingSummary.skipped > 0 {
                 printError("skipped \(outcome.trainingSummary.skipped) invalid records; first: \(outcome.trainingSummary.firstProblem ?? "")")
@@ -185,7 +202,17 @@ struct Train: ParsableCommand {
                 print("\(source) report (\(report.documents) documents):")
                 print(report.table())
             }
-            if !quiet {
+            if jsonSummary {
+                struct Summary: Encodable {
+                    let model: String, labels: Int, features: Int, trainingDocuments: Int, skipped: Int, seconds: Double
+                }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                let summary = Summary(model: output, labels: outcome.model.labels.count, features: outcome.features,
+                                      trainingDocuments: outcome.model.metadata.training?.trainingDocuments ?? 0,
+                                      skipped: outcome.trainingSummary.skipped, seconds: (seconds * 1000).rounded() / 1000)
+                printError(String(decoding: try encoder.encode(summary), as: UTF8.self))
+            } else if !quiet {
                 printError(String(format: "wrote %@ (%d labels, %d features) in %.1f s", output, outcome.model.labels.count, outcome.features, seconds))
             }
         } catch {

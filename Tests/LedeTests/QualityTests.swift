@@ -9,7 +9,7 @@ final class QualityTests: XCTestCase {
     func trainAndEvaluate(_ train: String, _ test: String, options: TrainingOptions = TrainingOptions()) throws -> EvaluationReport {
         let shared = try TestSupport.requireShared()
         let outcome = try Trainer(options: options).train(try LabeledDataReader(path: shared.appendingPathComponent(train).path))
-        let (report, _) = try Evaluator.evaluate(outcome.model, on: try LabeledDataReader(path: shared.appendingPathComponent(test).path))
+        let (report, _, _) = try Evaluator.evaluate(outcome.model, on: try LabeledDataReader(path: shared.appendingPathComponent(test).path))
         print("\(train): accuracy \(report.accuracy), micro-F1 \(report.micro.f1), macro-F1 \(report.macro.f1)")
         return report
     }

@@ -14,6 +14,8 @@ public final class BatchClassifier {
         /// Explain each predicted label (or every label, with `explainAll`) by its `explain` strongest terms.
         public var explain = 0
         public var explainAll = false
+        /// Inputs are HTML: classify their text (`HTMLText`).
+        public var html = false
         public init() {}
     }
 
@@ -35,6 +37,8 @@ public final class BatchClassifier {
     final class Worker {
         let scorer: DocumentScorer
         var chosen: [Int] = []
+        /// The text of the current HTML document.
+        var text: [UInt8] = []
 
         init(model: LedeModel) {
             scorer = DocumentScorer(model: model)
@@ -134,7 +138,13 @@ public final class BatchClassifier {
     }
 
     private func score(id: UnsafeRawBufferPointer, text: UnsafeRawBufferPointer, _ worker: Worker, _ slice: Slice) {
-        let p = worker.scorer.score(text)
+        let p: UnsafeMutablePointer<Float>
+        if options.html {
+            HTMLText.extract(text, into: &worker.text)
+            p = worker.text.withUnsafeBytes { worker.scorer.score($0) }
+        } else {
+            p = worker.scorer.score(text)
+        }
         let tokenizer = worker.scorer.featurizer.tokenizer
         if tokenizer.nulByteCount > 0 {
             return fail(id: id, message: "binary data (\(tokenizer.nulByteCount) NUL bytes), not text", slice)

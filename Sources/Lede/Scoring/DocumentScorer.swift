@@ -45,15 +45,20 @@ public final class DocumentScorer {
 /// Evaluates a model on labeled data.
 public enum Evaluator {
     /// Predicts every record of `data` and compares with its labels. Labels unknown to the model are
-    /// returned in `unknownLabels` and otherwise ignored.
-    public static func evaluate(_ model: LedeModel, on data: LabeledDataReader, threshold: Float? = nil)
-        throws -> (report: EvaluationReport, unknownLabels: Set<String>)
+    /// returned in `unknownLabels` and otherwise ignored. With `details`, also keeps every document's
+    /// probabilities, truth, prediction, id and the start of its text (for `HTMLReport`).
+    public static func evaluate(_ model: LedeModel, on data: LabeledDataReader, threshold: Float? = nil,
+                                details: Bool = false)
+        throws -> (report: EvaluationReport, unknownLabels: Set<String>, details: EvaluationDetails?)
     {
         let scorer = DocumentScorer(model: model)
         var metrics = MetricsAccumulator(labels: model.labels)
         let index = Dictionary(uniqueKeysWithValues: model.labels.enumerated().map { ($1, $0) })
         var unknown = Set<String>()
         var chosen: [Int] = []
+        var kept = details ? EvaluationDetails(labels: model.labels, multiLabel: model.linear.multiLabel,
+                                               thresholds: threshold.map { [Float](repeating: $0, count: model.labels.count) } ?? model.linear.thresholds,
+                                               thresholded: model.linear.multiLabel || threshold != nil) : nil
         try data.forEach { record in
             let p = record.text.withUnsafeBytes { scorer.score($0) }
             model.linear.decide(p, threshold: threshold, into: &chosen)
@@ -62,7 +67,9 @@ public enum Evaluator {
                 if let i = index[label] { truth.append(i) } else { unknown.insert(label) }
             }
             metrics.add(predicted: chosen, truth: truth)
+            kept?.append(id: record.id ?? "\(record.file):\(record.line)", text: record.text,
+                         probabilities: UnsafeBufferPointer(start: p, count: model.labels.count), truth: truth, predicted: chosen)
         }
-        return (metrics.report, unknown)
+        return (metrics.report, unknown, kept)
     }
 }
