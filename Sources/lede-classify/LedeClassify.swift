@@ -7,28 +7,41 @@ struct LedeClassify: ParsableCommand {
         commandName: "lede-classify",
         abstract: "Classify article files with a Lede model, fast.",
         discussion: """
-        Writes exactly one record per input document, in input order. A document that cannot be scored (unreadable,
-        empty, binary, not UTF-8, a malformed JSONL/TSV line) gets a record with "error" instead of scores, and the exit
-        status is 1 at the end.
+        Writes exactly one record per input document, in input order. A
+        document that cannot be scored (unreadable, empty, binary, not UTF-8, a
+        malformed JSONL/TSV line) gets a record with "error" instead of scores,
+        and the exit status is 1 at the end.
 
         Inputs (--input-format):
-          files   each regular file is one document, id = its path; directories are walked in sorted order;
-                  '-' reads standard input as one document (the default when no INPUT is given)
-          lines   one document per line, id = line number ('path:line' with several inputs)
-          jsonl   {"id": "...", "text": "..."} per line (id defaults to the line number)
+          files   each regular file is one document, id = its path;
+                  directories are walked in sorted order; '-' reads standard
+                  input as one document (the default without INPUT)
+          lines   one document per line, id = line number ('path:line' with
+                  several inputs)
+          jsonl   {"id": "...", "text": "..."} per line (id: the line number
+                  when absent)
           tsv     id<TAB>text per line
+        With --html, each document is an HTML page: its text is classified.
 
         Output (--output-format):
-          jsonl   {"id": "a.txt", "labels": ["sanctions"], "scores": {"conflict": 0.0312, "geopolitics": 0.4410, "sanctions": 0.9650}}
-          tsv     a header, then id, labels (comma-joined), one score column per label, error
+          jsonl   {"id": "a.txt", "labels": ["sanctions"],
+                   "scores": {"conflict": 0.0312, "sanctions": 0.9650, ...}}
+                  (with --explain N, also "explain": {label: [[term, weight]]})
+          tsv     a header, then id, labels (comma-joined), one score column
+                  per label, error
 
-        A multi-label model predicts every label whose probability reaches its threshold (tuned at training, see
-        'lede-train inspect'); a single-label model predicts the most probable label.
+        A multi-label model predicts every label whose probability reaches its
+        threshold (tuned at training; see 'lede-train inspect'); a
+        single-label model predicts the most probable label.
 
         Examples:
           lede-classify datasets/samples/
-          lede-classify --model news.lede --input-format lines big.txt > predictions.jsonl
+          lede-classify --model news.lede --input-format lines big.txt \\
+              > predictions.jsonl
           cat article.txt | lede-classify --top-k 1
+          lede-classify --html saved-pages/ --explain 5
+          lede-classify --input-format jsonl articles.jsonl --json-summary \\
+              > labels.jsonl
         """,
         version: Lede.version
     )

@@ -6,12 +6,14 @@ struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Report precision, recall and F1 of a model on labeled data.",
         discussion: """
-        Prints per-label precision, recall, F1 and support, micro and macro averages and accuracy (exact match of
-        the label set). With --json: {"documents", "accuracy", "micro": {...}, "macro": {...}, "labels": {...}}.
+        Prints per-label precision, recall, F1 and support, micro and macro
+        averages and accuracy (exact match of the label set). With --json:
+        {"documents", "accuracy", "micro": {...}, "macro": {...}, "labels"}.
 
-        With --report FILE, also writes a self-contained HTML page (no script, no network): the table, a
-        precision-recall curve and a score histogram per label with its threshold marked, a confusion matrix for
-        single-label models, and the documents the model got most wrong per label.
+        With --report FILE, also writes a self-contained HTML page (no script,
+        no network): the table, a precision-recall curve and a score histogram
+        per label with its threshold marked, a confusion matrix for
+        single-label models, and the documents the model got most wrong.
 
         Examples:
           lede-train evaluate models/topics.lede datasets/topics/dev.jsonl

@@ -6,14 +6,15 @@ struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show a model's settings, training, thresholds, file sections and strongest terms.",
         discussion: """
-        For each label: its threshold and bias, then the N terms with the largest positive weights (they push
-        documents towards the label) and the N with the most negative ones (they push away). A term's
-        contribution to a document's score is its tf-idf weight in the document times this weight.
+        For each label: its threshold and bias, then the N terms with the
+        largest positive weights (they push documents towards the label) and
+        the N most negative (they push away). A term's contribution to a
+        document's score is its tf-idf weight in the document times this weight.
 
         Examples:
           lede-train inspect models/topics.lede
           lede-train inspect models/topics.lede --top 20 --label sanctions
-          lede-train inspect models/topics.lede --json | jq '.labels.sanctions.positive[:3]'
+          lede-train inspect models/topics.lede --json
         """
     )
 

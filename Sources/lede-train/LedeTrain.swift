@@ -7,13 +7,17 @@ struct LedeTrain: ParsableCommand {
         commandName: "lede-train",
         abstract: "Train, evaluate and inspect Lede text classifiers.",
         discussion: """
-        Train a TF-IDF + linear classifier on labeled documents and write a model file that lede-classify uses.
+        Train a TF-IDF + linear classifier on labeled documents and write a
+        model file that lede-classify uses.
 
         Examples:
-          lede-train datasets/topics/train.jsonl --validation datasets/topics/dev.jsonl --output models/topics.lede
-          lede-train corpus.tsv --output news.lede --ngrams 1...2 --min-df 2 -C 1
+          lede-train datasets/topics/train.jsonl \\
+              --validation datasets/topics/dev.jsonl --output topics.lede
+          lede-train corpus.tsv --output news.lede --ngrams 1...2 -C 1
           lede-train evaluate models/topics.lede datasets/topics/dev.jsonl
           lede-train inspect models/topics.lede --top 15
+
+        Shell completions: lede-train --generate-completion-script bash
         """,
         version: Lede.version,
         subcommands: [Train.self, Evaluate.self, Inspect.self],

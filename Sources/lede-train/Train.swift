@@ -7,24 +7,40 @@ struct Train: ParsableCommand {
         abstract: "Train a model on labeled data (the default command).",
         discussion: """
         DATA is a labeled file or directory:
-          jsonl     {"text": "...", "labels": ["a", "b"]} or "label": "a", optional "id", one per line
-          tsv       LABELS<TAB>TEXT, labels joined by commas (empty: no label, multi-label data)
-          csv       RFC 4180 with a header; --text-column and --label-column name the columns
+          jsonl     {"text": "...", "labels": ["a", "b"]} or "label": "a",
+                    optional "id", one per line
+          tsv       LABELS<TAB>TEXT, labels joined by commas (empty: no label)
+          csv       RFC 4180 with a header (--text-column, --label-column)
           fasttext  __label__a __label__b text
           dir       one sub-directory per label, one document per file
-        The format comes from the extension or the first line; --format overrides.
+        The format comes from the extension or the first line; --format
+        overrides.
 
-        The model is linear on TF-IDF word n-grams: by default one L2-regularized squared-hinge SVM per label
-        (scikit-learn's LinearSVC), or logistic regression with --loss logistic. A model is single-label (softmax,
-        the most probable label wins) when every document has exactly one label, multi-label (a sigmoid and a
-        threshold per label) when any has none or several (or as --multi-label/--single-label say).
-        --folds-fold cross-validation on DATA gives every document a score from a model that did not see it: those
-        scores calibrate the probabilities and choose the threshold of each label that maximizes its F1. (A
-        single-label model needs one number, its softmax temperature: it holds out one fold only.)
-        --autotune also picks C among 0.1, 0.3, 1, 3 and 10 by cross-validation (about 5x the training time).
-        The report printed at the end is on --validation FILE (or a held-out --validation-fraction of DATA), or
-        else the cross-validated one. The same data, options and --seed give a byte-identical model, whatever
-        --threads.
+        The model is linear on TF-IDF word n-grams: by default one
+        L2-regularized squared-hinge SVM per label (scikit-learn's LinearSVC),
+        or logistic regression with --loss logistic. It is single-label
+        (softmax, the most probable label wins) when every document has exactly
+        one label, multi-label (a sigmoid and a threshold per label) when any
+        has none or several (--multi-label/--single-label force it).
+
+        Cross-validation (--folds) gives every training document a score from a
+        model that did not see it; those scores calibrate the probabilities and
+        choose each label's F1-maximizing threshold. A single-label model needs
+        one number, its softmax temperature: it holds out one fold only.
+        --autotune also picks C among 0.1, 0.3, 1, 3, 10 (about 5x the time).
+
+        The report printed at the end is on --validation FILE (or a held-out
+        --validation-fraction of DATA), else the cross-validated one. The same
+        data, options and --seed give a byte-identical model, whatever
+        --threads. Progress goes to stderr when it is a terminal.
+
+        Examples:
+          lede-train news.jsonl --output news.lede
+          lede-train train.tsv --validation dev.tsv --output news.lede \\
+              --report dev-report.html
+          lede-train articles/ --format dir --output news.lede --autotune
+          lede-train data.csv --text-column body --label-column topics \\
+              --output news.lede --class-weight balanced
         """
     )
 
