@@ -20,7 +20,7 @@ struct LedeTrain: ParsableCommand {
         Shell completions: lede-train --generate-completion-script bash
         """,
         version: Lede.version,
-        subcommands: [Train.self, Evaluate.self, Inspect.self],
+        subcommands: [Train.self, Evaluate.self, Inspect.self, Count.self, MergeCounts.self],
         defaultSubcommand: Train.self
     )
 }

@@ -140,6 +140,9 @@ struct Train: ParsableCommand {
     @Option(help: "Also write an HTML report with charts on the --validation data to this file.")
     var report: String?
 
+    @Option(help: "Take the vocabulary and idf from these n-gram counts ('lede-train count', merged) instead of DATA.")
+    var counts: String?
+
     func validate() throws {
         if report != nil && validation == nil {
             throw ValidationError("--report draws the documents of --validation FILE: give one, or run 'lede-train evaluate MODEL DATA --report FILE' later")
@@ -201,7 +204,8 @@ struct Train: ParsableCommand {
             let trainer = Trainer(options: try options(), progress: { message in
                 if watching || (!quiet && message.hasPrefix("note:")) { printError(message) }
             })
-            let outcome = try trainer.train(try reader(data), validation: try validation.map(reader))
+            let outcome = try trainer.train(try reader(data), validation: try validation.map(reader),
+                                            counts: try counts.map(NGramCounts.load))
             try ModelFile.write(outcome.model, to: output)
             if let path = report, let validation {
                 let (summary, _, details) = try Evaluator.evaluate(outcome.model, on: try reader(validation), details: true)

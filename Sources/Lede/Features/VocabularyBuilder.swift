@@ -29,10 +29,50 @@ public final class VocabularyBuilder {
     private var newest = NGramWindow.maxN - 1
     private let keepsText: Bool
 
+    /// Counts are taken from `counts` instead of the added documents (which are only vectorized).
+    private let frozen: Bool
+
     public init(settings: FeatureSettings) {
         self.settings = settings
         window = NGramWindow(ngramMin: settings.ngramMin, ngramMax: settings.ngramMax)
         keepsText = settings.hashBits == nil
+        frozen = false
+    }
+
+    /// A builder whose vocabulary and idf come from `counts` (made with the same n-gram settings): documents
+    /// added afterwards are kept for the training matrix but change no frequency.
+    public init(settings: FeatureSettings, counts: NGramCounts) throws {
+        guard counts.matches(settings) else {
+            throw LedeError.invalidOption("the counts were made with n-grams \(counts.ngramMin)...\(counts.ngramMax) and hash bits \(counts.hashBits.map(String.init) ?? "none"); train with the same --ngrams and --hash-bits, or count again")
+        }
+        guard settings.hashBits == nil else {
+            throw LedeError.invalidOption("--counts works with vocabulary models; a hashing space (--hash-bits) needs no vocabulary, train it without --counts")
+        }
+        self.settings = settings
+        window = NGramWindow(ngramMin: settings.ngramMin, ngramMax: settings.ngramMax)
+        keepsText = true
+        frozen = true
+        documentCount = counts.documents
+        for hash in counts.entries.keys.sorted() {
+            let entry = counts.entries[hash]!
+            let start = text.count
+            text.append(contentsOf: Array(entry.text.utf8))
+            entryIndex.insert(hash)
+            entries.append(Entry(documentFrequency: Int32(entry.documentFrequency), totalCount: Int64(entry.totalCount),
+                                 textStart: start, textEnd: text.count))
+        }
+    }
+
+    /// The statistics counted so far, mergeable with other shards' (`NGramCounts.merge`).
+    public var counts: NGramCounts {
+        var counts = NGramCounts(settings: settings)
+        counts.documents = documentCount
+        for (index, hash) in entryIndex.hashes.enumerated() {
+            let entry = entries[index]
+            counts.entries[hash] = NGramCounts.Entry(documentFrequency: Int(entry.documentFrequency), totalCount: Int(entry.totalCount),
+                                                     text: String(decoding: text[entry.textStart..<entry.textEnd], as: UTF8.self))
+        }
+        return counts
     }
 
     /// Number of distinct n-grams seen so far.
@@ -40,6 +80,11 @@ public final class VocabularyBuilder {
 
     /// Adds a training document: counts its n-grams and records it in `corpus`.
     public func add(_ bytes: UnsafeRawBufferPointer) {
+        if frozen {
+            countNGrams(bytes, recordingNewTerms: false)
+            corpus.append(documentCounts)
+            return
+        }
         countNGrams(bytes, recordingNewTerms: true)
         for (hash, count) in documentCounts {
             let index = entryIndex.index(of: hash)

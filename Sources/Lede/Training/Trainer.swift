@@ -23,9 +23,12 @@ public final class Trainer {
         self.progress = progress
     }
 
-    public func train(_ data: LabeledDataReader, validation: LabeledDataReader? = nil) throws -> Outcome {
+    /// Trains on `data`; with `counts` (from `lede-train count`, merged), the vocabulary and idf come from
+    /// them rather than from `data`.
+    public func train(_ data: LabeledDataReader, validation: LabeledDataReader? = nil, counts: NGramCounts? = nil) throws -> Outcome {
         try options.validate()
-        let builder = VocabularyBuilder(settings: options.features)
+        let builder = try counts.map { try VocabularyBuilder(settings: options.features, counts: $0) }
+            ?? VocabularyBuilder(settings: options.features)
         var heldOut = HashedCorpus()
         var labelNames: [String] = []
         var labelIndex: [String: Int] = [:]
@@ -60,7 +63,7 @@ public final class Trainer {
             index += 1
             if index % 5000 == 0 { progress("read \(index) documents, \(builder.distinctTerms) distinct n-grams") }
         }
-        guard builder.documentCount > 0 else {
+        guard builder.corpus.documentCount > 0 else {
             throw LedeError.invalidData("no training documents found", file: data.path)
         }
         var unknownValidationLabels = Set<String>()
@@ -93,7 +96,7 @@ public final class Trainer {
         let remap = labelNames.map { sortedNames.firstIndex(of: $0)! }
         let trainSets = LabelSets(trainLabels.map { $0.map { remap[$0] } })
         let heldOutSets = LabelSets(heldOutLabels.map { $0.map { remap[$0] } })
-        progress("\(builder.documentCount) training documents, \(heldOut.documentCount) held out, \(sortedNames.count) labels (\(multiLabel ? "multi-label" : "single-label")), \(builder.distinctTerms) distinct n-grams")
+        progress("\(builder.corpus.documentCount) training documents, \(heldOut.documentCount) held out, \(sortedNames.count) labels (\(multiLabel ? "multi-label" : "single-label")), \(builder.distinctTerms) distinct n-grams")
 
         let space = try builder.fit()
         progress("vocabulary: \(space.columns) features")
@@ -147,7 +150,7 @@ public final class Trainer {
             let validationX = heldOut.vectorize(in: space)
             report = Trainer.evaluate(linear, probabilities: Trainer.probabilities(linear, validationX), truth: heldOutSets)
         }
-        var metadata = TrainingMetadata(trainingDocuments: builder.documentCount, validationDocuments: heldOut.documentCount,
+        var metadata = TrainingMetadata(trainingDocuments: builder.corpus.documentCount, validationDocuments: heldOut.documentCount,
                                         lambda: 1 / (c * Double(max(x.rows, 1))), maxIterations: options.maxIterations,
                                         iterations: fit.iterations, converged: fit.converged,
                                         finalLoss: fit.finalLoss ?? 0, seed: options.seed,

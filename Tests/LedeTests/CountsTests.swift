@@ -1,0 +1,62 @@
+import Foundation
+import XCTest
+import Lede
+
+/// Document-frequency counts made in shards and merged equal one pass, and train the same model.
+final class CountsTests: XCTestCase {
+    func counts(of lines: ArraySlice<String>, in directory: URL, name: String) throws -> NGramCounts {
+        let file = directory.appendingPathComponent(name)
+        try TestSupport.write(lines.joined(separator: "\n") + "\n", to: file)
+        let builder = VocabularyBuilder(settings: FeatureSettings())
+        try LabeledDataReader(path: file.path).forEach { record in record.text.withUnsafeBytes { builder.add($0) } }
+        return builder.counts
+    }
+
+    func testFourShardsMergeIntoTheCountsOfOnePass() throws {
+        let train = TestSupport.packageRoot.appendingPathComponent("datasets/topics/train.jsonl")
+        let lines = try String(contentsOf: train, encoding: .utf8).split(separator: "\n").map(String.init)
+        let directory = try TestSupport.temporaryDirectory()
+        let whole = try counts(of: lines[...], in: directory, name: "all.jsonl")
+        let quarter = (lines.count + 3) / 4
+        var merged: NGramCounts?
+        for shard in 0..<4 {
+            let part = try counts(of: lines[(shard * quarter)..<min(lines.count, (shard + 1) * quarter)], in: directory, name: "part-\(shard).jsonl")
+            // Through the file format, as shards travel.
+            let file = directory.appendingPathComponent("part-\(shard).counts")
+            try Data(part.serialized()).write(to: file)
+            let loaded = try NGramCounts.load(file.path)
+            XCTAssertEqual(loaded, part)
+            if merged == nil { merged = loaded } else { try merged!.merge(loaded) }
+        }
+        XCTAssertEqual(merged, whole)
+        XCTAssertEqual(merged!.serialized(), whole.serialized(), "byte-identical files")
+        XCTAssertEqual(whole.documents, lines.count)
+
+        // The vocabulary and idf fitted from the merged counts are the one pass's: the same model file.
+        var options = TrainingOptions()
+        options.threads = 2
+        let direct = try Trainer(options: options).train(try LabeledDataReader(path: train.path)).model
+        let fromCounts = try Trainer(options: options).train(try LabeledDataReader(path: train.path), counts: merged).model
+        XCTAssertEqual(try ModelFile.serialize(direct), try ModelFile.serialize(fromCounts))
+    }
+
+    func testMismatchedOrForeignCountsAreClearErrors() throws {
+        var settings = FeatureSettings()
+        settings.ngramMax = 3
+        var trigrams = NGramCounts(settings: settings)
+        XCTAssertThrowsError(try trigrams.merge(NGramCounts(settings: FeatureSettings()))) { error in
+            XCTAssertTrue(String(describing: error).contains("same options"), "\(error)")
+        }
+        XCTAssertThrowsError(try VocabularyBuilder(settings: FeatureSettings(), counts: trigrams)) { error in
+            XCTAssertTrue(String(describing: error).contains("--ngrams"), "\(error)")
+        }
+        let directory = try TestSupport.temporaryDirectory()
+        let foreign = directory.appendingPathComponent("foreign.counts")
+        try TestSupport.write("hello\tworld\n", to: foreign)
+        XCTAssertThrowsError(try NGramCounts.load(foreign.path)) { error in
+            XCTAssertTrue(String(describing: error).contains("lede-train count"), "\(error)")
+        }
+        trigrams.documents = 1
+        XCTAssertTrue(trigrams.matches(settings))
+    }
+}
