@@ -48,6 +48,7 @@ struct Count: ParsableCommand {
             try settings.validate()
             var reader = try LabeledDataReader(path: data, format: format.flatMap(LabeledDataFormat.init(rawValue:)))
             reader.skipInvalid = skipInvalid
+            reader.requireLabels = false
             let builder = VocabularyBuilder(settings: settings)
             let summary = try reader.forEach { record in record.text.withUnsafeBytes { builder.add($0) } }
             if summary.skipped > 0 {

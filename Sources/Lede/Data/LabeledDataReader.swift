@@ -13,6 +13,8 @@ public struct LabeledDataReader {
     public var csvLabelColumn = "labels"
     /// Separator between several labels in one TSV or CSV field.
     public var labelSeparator: Character = ","
+    /// When false, a JSONL record without "labels" or "label" reads as unlabeled (for counting text).
+    public var requireLabels = true
 
     public init(path: String, format: LabeledDataFormat? = nil) throws {
         self.path = path
@@ -94,7 +96,8 @@ public struct LabeledDataReader {
         } else if let single = record["label"] as? String {
             labels = [single]
         } else if record["labels"] == nil && record["label"] == nil {
-            return fail("missing \"labels\" (a list) or \"label\" (a string)", number)
+            guard !requireLabels else { return fail("missing \"labels\" (a list) or \"label\" (a string)", number) }
+            labels = []
         } else {
             return fail("\"labels\" must be a list of strings and \"label\" a string", number)
         }
