@@ -11,7 +11,8 @@ public final class MappedFile: @unchecked Sendable {
     static let mapThreshold = 64 * 1024
 
     public init(path: String) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking, so that a FIFO without a writer is refused below instead of waiting forever.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw LedeError.io(MappedFile.describe(errno), file: path) }
         defer { close(fd) }
         var info = stat()

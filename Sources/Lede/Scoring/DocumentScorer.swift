@@ -37,7 +37,7 @@ public final class DocumentScorer {
     /// Probabilities as an array (for tests and tools).
     public func scores(_ text: String) -> [Float] {
         var copy = text
-        copy.withUTF8 { score(UnsafeRawBufferPointer($0)) }
+        _ = copy.withUTF8 { score(UnsafeRawBufferPointer($0)) }
         return Array(UnsafeBufferPointer(start: probabilities, count: model.labels.count))
     }
 }

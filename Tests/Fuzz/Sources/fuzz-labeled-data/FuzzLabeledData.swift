@@ -1,0 +1,18 @@
+import Foundation
+import Lede
+
+/// Any bytes as a labeled data file in each format: the reader returns records or a clear error, never traps.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzLabeledData(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let path = NSTemporaryDirectory() + "lede-fuzz-labeled-\(getpid())"
+    FileManager.default.createFile(atPath: path, contents: Data(bytes: data, count: size))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    for format in [LabeledDataFormat.jsonl, .tsv, .csv, .fasttext] {
+        for skip in [false, true] {
+            guard var reader = try? LabeledDataReader(path: path, format: format) else { continue }
+            reader.skipInvalid = skip
+            _ = try? reader.forEach { record in precondition(record.line >= 1) }
+        }
+    }
+    return 0
+}
