@@ -4,13 +4,14 @@ import PackageDescription
 /// libFuzzer targets for Lede's parsers and loaders. Build and run with `Tests/Fuzz/fuzz.sh`, which compiles
 /// everything with `-sanitize=fuzzer,address` (coverage-guided, with AddressSanitizer).
 let fuzzTarget = { (name: String) in
-    Target.executableTarget(name: name, dependencies: [.product(name: "Lede", package: "Lede")],
+    Target.executableTarget(name: name, dependencies: ["FuzzDriver", .product(name: "Lede", package: "Lede")],
                             swiftSettings: [.unsafeFlags(["-parse-as-library"])])
 }
 
 let package = Package(
     name: "LedeFuzz",
     dependencies: [.package(name: "Lede", path: "../..")],
-    targets: ["fuzz-tokenizer", "fuzz-labeled-data", "fuzz-documents", "fuzz-model"].map(fuzzTarget),
+    targets: ["fuzz-tokenizer", "fuzz-labeled-data", "fuzz-documents", "fuzz-model"].map(fuzzTarget)
+        + [.target(name: "FuzzDriver")],
     swiftLanguageModes: [.v5]
 )

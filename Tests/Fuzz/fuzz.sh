@@ -12,9 +12,9 @@ targets=("$@")
 work=${WORK:-/tmp/lede-fuzz}
 jobs=${JOBS:-2}
 mkdir -p "$work/crashes"
-swift build -c release -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address >/dev/null 2>"$work/build.log" ||
+swift build -c release -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address -Xswiftc -use-ld=lld >/dev/null 2>"$work/build.log" ||
     { cat "$work/build.log" >&2; exit 1; }
-bin=$(swift build -c release -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address --show-bin-path)
+bin=$(swift build -c release -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address -Xswiftc -use-ld=lld --show-bin-path)
 run() {
     local target=$1
     mkdir -p "$work/corpus/$target"

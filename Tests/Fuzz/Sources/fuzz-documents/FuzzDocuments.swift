@@ -1,10 +1,15 @@
 import Foundation
+import FuzzDriver
 import Lede
 
 /// Any bytes as lede-classify input in each input format: exactly one record per document, whatever the
 /// bytes (checked by counting the records against the documents the classifier reports).
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzDocuments(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+@_cdecl("fuzz_documents_main")
+public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv) { data, size in fuzzDocuments(data ?? UnsafePointer(bitPattern: 1)!, size) }
+}
+
+func fuzzDocuments(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let path = NSTemporaryDirectory() + "lede-fuzz-documents-\(getpid())"
     FileManager.default.createFile(atPath: path, contents: Data(bytes: data, count: size))
     defer { try? FileManager.default.removeItem(atPath: path) }

@@ -1,9 +1,14 @@
 import Foundation
+import FuzzDriver
 import Lede
 
 /// Any bytes as a labeled data file in each format: the reader returns records or a clear error, never traps.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzLabeledData(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+@_cdecl("fuzz_labeled_data_main")
+public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv) { data, size in fuzzLabeledData(data ?? UnsafePointer(bitPattern: 1)!, size) }
+}
+
+func fuzzLabeledData(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let path = NSTemporaryDirectory() + "lede-fuzz-labeled-\(getpid())"
     FileManager.default.createFile(atPath: path, contents: Data(bytes: data, count: size))
     defer { try? FileManager.default.removeItem(atPath: path) }

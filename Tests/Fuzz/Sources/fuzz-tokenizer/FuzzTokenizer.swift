@@ -1,9 +1,14 @@
+import FuzzDriver
 import Lede
 
 /// Any bytes, in any chunking: the tokenizer never crashes, and splitting the input in two chunks at any
 /// point gives the same tokens as one chunk.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzTokenizer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+@_cdecl("fuzz_tokenizer_main")
+public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv) { data, size in fuzzTokenizer(data ?? UnsafePointer(bitPattern: 1)!, size) }
+}
+
+func fuzzTokenizer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
     func tokens(split: Int?) -> [[UInt8]] {
         let tokenizer = Tokenizer()
