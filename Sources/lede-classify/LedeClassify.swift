@@ -120,7 +120,12 @@ struct LedeClassify: ParsableCommand {
         let knownBytes = showProgress ? InputSize.total(inputs) : nil
         var lastProgress = DispatchTime.now()
         do {
-            try classifier.run(inputs: inputs, format: InputFormat(rawValue: inputFormat)!, write: { try output.write($0) },
+            Interruption.install()
+            try classifier.run(inputs: inputs, format: InputFormat(rawValue: inputFormat)!, write: { records in
+                // Stop between whole records when interrupted: the output never ends in half a line.
+                if Interruption.requested != 0 { throw Interruption() }
+                try output.write(records)
+            },
                                progress: { totals in
                 guard showProgress else { return }
                 let now = DispatchTime.now()
@@ -137,6 +142,10 @@ struct LedeClassify: ParsableCommand {
                 FileHandle.standardError.write(Data((line + "   ").utf8))
             })
             try output.flush()
+        } catch is Interruption {
+            try? output.flush()
+            FileHandle.standardError.write(Data("\nlede-classify: interrupted; the records written so far are complete\n".utf8))
+            Foundation.exit(130)
         } catch {
             exitWith(error)
         }
@@ -232,5 +241,15 @@ enum InputSize {
     static func duration(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
         return s >= 3600 ? String(format: "%dh%02dm", s / 3600, s / 60 % 60) : String(format: "%dm%02ds", s / 60, s % 60)
+    }
+}
+
+/// Ctrl-C (SIGINT) and SIGTERM set a flag that the writer checks between records.
+struct Interruption: Error {
+    nonisolated(unsafe) static var requested: sig_atomic_t = 0
+
+    static func install() {
+        signal(SIGINT) { _ in Interruption.requested = 1 }
+        signal(SIGTERM) { _ in Interruption.requested = 1 }
     }
 }

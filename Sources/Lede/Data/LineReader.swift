@@ -73,6 +73,9 @@ public final class LineReader {
         var first = from, last = to
         if firstLine {
             firstLine = false
+            if UTF16Text.hasByteOrderMark(UnsafeRawBufferPointer(start: buffer + first, count: last - first)) {
+                throw LedeError.invalidData("the file is UTF-16 (it starts with a UTF-16 byte-order mark); convert it to UTF-8 first, e.g. iconv -f utf-16 -t utf-8", file: path, line: 1)
+            }
             if last - first >= 3, buffer.load(fromByteOffset: first, as: UInt8.self) == 0xEF,
                buffer.load(fromByteOffset: first + 1, as: UInt8.self) == 0xBB,
                buffer.load(fromByteOffset: first + 2, as: UInt8.self) == 0xBF {

@@ -139,7 +139,19 @@ public final class BatchClassifier {
 
     private func score(id: UnsafeRawBufferPointer, text: UnsafeRawBufferPointer, _ worker: Worker, _ slice: Slice) {
         let p: UnsafeMutablePointer<Float>
-        if options.html {
+        if UTF16Text.hasByteOrderMark(text) {
+            var utf8: [UInt8] = []
+            let invalid = UTF16Text.transcode(text, into: &utf8)
+            if invalid > 0 {
+                return fail(id: id, message: "not valid UTF-16 (\(invalid) invalid code units after the byte-order mark); convert it first, e.g. iconv -f utf-16 -t utf-8", slice)
+            }
+            if options.html {
+                utf8.withUnsafeBytes { HTMLText.extract($0, into: &worker.text) }
+            } else {
+                worker.text = utf8
+            }
+            p = worker.text.withUnsafeBytes { worker.scorer.score($0) }
+        } else if options.html {
             HTMLText.extract(text, into: &worker.text)
             p = worker.text.withUnsafeBytes { worker.scorer.score($0) }
         } else {

@@ -98,13 +98,17 @@ public final class Trainer {
         let heldOutSets = LabelSets(heldOutLabels.map { $0.map { remap[$0] } })
         progress("\(builder.corpus.documentCount) training documents, \(heldOut.documentCount) held out, \(sortedNames.count) labels (\(multiLabel ? "multi-label" : "single-label")), \(builder.distinctTerms) distinct n-grams")
 
+        if let bits = options.features.hashBits {  // known before fitting, which allocates per column
+            try Trainer.checkMemory(columns: 1 << bits, labels: sortedNames.count, threads: options.threads)
+        }
         let space = try builder.fit()
         progress("vocabulary: \(space.columns) features")
         if options.loss == .logistic && multiLabel && options.classWeighting == .balanced {
             throw LedeError.invalidOption("--class-weight balanced works with the logistic loss for single-label data only; use --loss squared-hinge")
         }
-        let x = builder.corpus.vectorize(in: space)
         let k = sortedNames.count
+        try Trainer.checkMemory(columns: space.columns, labels: k, threads: options.threads)
+        let x = builder.corpus.vectorize(in: space)
         let fitter = LinearFitter(options: options, x: x, labels: trainSets, labelCount: k, multiLabel: multiLabel,
                                   progress: progress)
         let foldCount = options.folds >= 2 ? min(options.folds, x.rows) : 0
@@ -217,6 +221,18 @@ public final class Trainer {
         let model = LinearModel(labels: labels, multiLabel: multiLabel, features: features, weights: Storage(weights),
                                 bias: Storage(bias), thresholds: thresholds)
         return (model, probabilities)
+    }
+
+    /// Refuses a feature space whose dense weights (and the solver's per-thread copies) would not fit in
+    /// this machine's memory, before allocating them.
+    static func checkMemory(columns: Int, labels: Int, threads: Int) throws {
+        let lanes = SquaredHingeSolver.lanes
+        // The model's Float weights, plus per solver thread 8 lanes of weights and squared scales.
+        let needed = Double(columns) * Double(labels) * 4 + Double(columns) * Double(lanes * 4 * 2 * max(threads, 1))
+        let available = Double(ProcessInfo.processInfo.physicalMemory)
+        guard needed < available * 0.8 else {
+            throw LedeError.invalidOption(String(format: "%d features x %d labels would need %.1f GB of weights, more than this machine's %.1f GB; lower --max-features or --hash-bits", columns, labels, needed / 1e9, available / 1e9))
+        }
     }
 
     /// Probabilities (rows x K) of a linear model on a matrix.
