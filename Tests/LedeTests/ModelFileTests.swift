@@ -78,4 +78,70 @@ final class ModelFileTests: XCTestCase {
             XCTAssertTrue(String(describing: $0).contains("No such file"))
         }
     }
+
+    /// (tag, offset, length) of each section, read from the file's section table.
+    func sections(_ bytes: [UInt8]) -> [(tag: String, offset: Int, length: Int)] {
+        func integer(_ at: Int, _ size: Int) -> Int { (0..<size).reduce(0) { $0 | Int(bytes[at + $1]) << (8 * $1) } }
+        return (0..<integer(16, 4)).map { index in
+            let entry = 64 + index * 32
+            return (String(decoding: bytes[entry..<entry + 4], as: UTF8.self), integer(entry + 8, 8), integer(entry + 16, 8))
+        }
+    }
+
+    func testTruncationAtEverySectionBoundaryAndSampledOffsets() throws {
+        let good = [UInt8](try Data(contentsOf: URL(fileURLWithPath: modelPath)))
+        let table = sections(good)
+        XCTAssertEqual(Set(table.map(\.tag)), ["META", "IDF_", "WGHT", "BIAS", "VKEY", "VCOL", "TOFF", "TTXT"])
+        var cuts = Set<Int>([1, 7, 8, 63, 64, 64 + 32 * table.count])
+        for section in table { cuts.formUnion([section.offset, section.offset + section.length / 2, section.offset + section.length]) }
+        cuts.formUnion(stride(from: 0, to: good.count, by: max(1, good.count / 100)))
+        cuts = cuts.filter { $0 > 0 && $0 < good.count }
+        for cut in cuts.sorted() {
+            try assertRefused(Array(good[0..<cut]), mentions: cut < 8 ? "not a Lede model" : "truncated")
+        }
+    }
+
+    func testABitFlippedInAnySectionIsRefused() throws {
+        let good = [UInt8](try Data(contentsOf: URL(fileURLWithPath: modelPath)))
+        for section in sections(good) where section.length > 0 {
+            for position in [section.offset, section.offset + section.length / 2, section.offset + section.length - 1] {
+                var bad = good
+                bad[position] ^= 0x80
+                try assertRefused(bad, mentions: "checksum")
+            }
+        }
+        var sectionCount = good
+        sectionCount[16] = 0xFF
+        try assertRefused(sectionCount, mentions: "sections")
+    }
+
+    func testAHeaderClaimingMoreBytesThanTheFileIsRefusedFirst() throws {
+        var huge = [UInt8](try Data(contentsOf: URL(fileURLWithPath: modelPath)))
+        for k in 0..<8 { huge[24 + k] = k == 7 ? 0x10 : 0 }  // declared size 2^60 bytes
+        try assertRefused(huge, mentions: "truncated")
+    }
+
+    func testAFailedWriteKeepsThePreviousModelAndLeavesNoTemporaryFile() throws {
+        let before = try Data(contentsOf: URL(fileURLWithPath: modelPath))
+        let data = try TestSupport.toyMultiLabel(in: directory)
+        let train = CommandLineTests.productsDirectory.appendingPathComponent("lede-train").path
+        // A file-size limit below the model's size makes the write fail (EFBIG, as a full disk would);
+        // SIGXFSZ ignored so the process sees the error instead of dying.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "trap '' XFSZ; ulimit -f 1; exec '\(train)' '\(data.path)' -o '\(modelPath!)' --min-df 1 --ngrams 1...3 -q"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertNotEqual(process.terminationStatus, 0)
+        XCTAssertTrue(message.contains("cannot write") && message.contains("unchanged"), message)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: modelPath)), before, "the previous model is intact")
+        XCTAssertNoThrow(try ModelFile.load(modelPath))
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        XCTAssertFalse(names.contains { $0.contains(".tmp-") }, "\(names)")
+    }
 }
+
