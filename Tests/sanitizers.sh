@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs the test suite under AddressSanitizer and ThreadSanitizer (debug builds, in .build-asan and
+# .build-tsan). The real-corpus quality tests, the Spark test and the 200 MB / 100,000-file test are left
+# out: in sanitized debug builds they take too long, and they exercise the same code as the rest. The
+# thread run covers multi-threaded training (the determinism tests train with 2 threads) and
+# classification (the command-line tests run lede-classify with 2 threads, built with the sanitizer).
+#
+#   Tests/sanitizers.sh [address|thread ...]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+skip=(--skip QualityTests --skip SparkTests --skip testHugeSingleLineAndManySmallFiles)
+status=0
+for sanitizer in "${@:-address thread}"; do
+    for s in $sanitizer; do
+        log=/tmp/lede-sanitize-$s.log
+        swift test --sanitize="$s" --scratch-path ".build-${s:0:1}san" "${skip[@]}" > "$log" 2>&1
+        code=$?
+        summary=$(grep -E "Executed [0-9]+ tests" "$log" | tail -1 | sed 's/^[[:space:]]*//')
+        reports=$(grep -cE "ERROR: (AddressSanitizer|ThreadSanitizer)|WARNING: ThreadSanitizer" "$log")
+        printf '%-8s exit %d, %s, %d sanitizer reports (log: %s)\n' "$s" "$code" "${summary:-no summary}" "$reports" "$log"
+        [ "$code" -eq 0 ] && [ "$reports" -eq 0 ] || status=1
+    done
+done
+exit $status
