@@ -123,13 +123,16 @@ final class ModelFileTests: XCTestCase {
 
     func testAFailedWriteKeepsThePreviousModelAndLeavesNoTemporaryFile() throws {
         let before = try Data(contentsOf: URL(fileURLWithPath: modelPath))
-        let data = try TestSupport.toyMultiLabel(in: directory)
+        // Data whose model outgrows 1 MB: 40,000 distinct words.
+        let data = directory.appendingPathComponent("wide.tsv")
+        try TestSupport.write((0..<2000).map { d in "\(d % 2 == 0 ? "a" : "b")\t" + (0..<20).map { "w\(d)x\($0)" }.joined(separator: " ") }
+            .joined(separator: "\n") + "\n", to: data)
         let train = CommandLineTests.productsDirectory.appendingPathComponent("lede-train").path
-        // A file-size limit below the model's size makes the write fail (EFBIG, as a full disk would);
-        // SIGXFSZ ignored so the process sees the error instead of dying.
+        // A file-size limit (1 MB) below the model's size makes the write fail (EFBIG, as a full disk
+        // would); SIGXFSZ ignored so the process sees the error instead of dying.
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "trap '' XFSZ; ulimit -f 1; exec '\(train)' '\(data.path)' -o '\(modelPath!)' --min-df 1 --ngrams 1...3 -q"]
+        process.arguments = ["-c", "trap '' XFSZ; ulimit -f 1024; exec '\(train)' '\(data.path)' -o '\(modelPath!)' --min-df 1 --ngrams 1 --folds 0 -q"]
         let err = Pipe()
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice

@@ -108,7 +108,7 @@ extension CommandLineTests {
         // One 200 MB line, as a file and as a line.
         let huge = directory.appendingPathComponent("huge.txt")
         let chunk = Array(String(repeating: "sanctions embargo troops border talks ", count: 27_000).utf8)  // ~1 MB
-        FileManager.default.createFile(atPath: huge.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: huge.path, contents: nil)
         let handle = try FileHandle(forWritingTo: huge)
         for _ in 0..<200 { handle.write(Data(chunk)) }
         try handle.close()
@@ -122,7 +122,7 @@ extension CommandLineTests {
         let many = directory.appendingPathComponent("many")
         try FileManager.default.createDirectory(at: many, withIntermediateDirectories: true)
         for i in 0..<100_000 {
-            FileManager.default.createFile(atPath: many.appendingPathComponent(String(format: "%06d.txt", i)).path,
+            _ = FileManager.default.createFile(atPath: many.appendingPathComponent(String(format: "%06d.txt", i)).path,
                                            contents: Data("article \(i) about sanctions".utf8))
         }
         let result = try run("lede-classify", [many.path, "--quiet", "--output-format", "tsv"])
@@ -166,7 +166,7 @@ extension CommandLineTests {
         let interrupted = Process()
         interrupted.executableURL = URL(fileURLWithPath: tool)
         interrupted.arguments = ["--input-format", "lines", big.path, "--quiet", "--threads", "1"]
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         interrupted.standardOutput = try FileHandle(forWritingTo: output)
         interrupted.standardError = FileHandle.nullDevice
         try interrupted.run()
@@ -219,4 +219,26 @@ extension CommandLineTests {
         let model = try ModelFile.load(directory.appendingPathComponent("m.lede").path)
         XCTAssertEqual(model.labels.count, 1003)
     }
+
+    func testBadFilesInALabeledDirectory() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let data = directory.appendingPathComponent("labeled")
+        for label in ["a", "b"] {
+            try FileManager.default.createDirectory(at: data.appendingPathComponent(label), withIntermediateDirectories: true)
+        }
+        try TestSupport.write("sanctions embargo text", to: data.appendingPathComponent("a/1.txt"))
+        try TestSupport.write("troops attack the border", to: data.appendingPathComponent("b/1.txt"))
+        try Data().write(to: data.appendingPathComponent("a/empty.txt"))
+        try Data([0x78, 0x00, 0x79]).write(to: data.appendingPathComponent("b/binary.txt"))
+        try Data([0x63, 0x61, 0x66, 0xE9]).write(to: data.appendingPathComponent("a/latin1.txt"))
+        XCTAssertEqual(mkfifo(data.appendingPathComponent("b/fifo").path, 0o644), 0)
+        let model = directory.appendingPathComponent("m.lede").path
+        let strict = try run("lede-train", [data.path, "-o", model, "--min-df", "1", "-q"])
+        XCTAssertEqual(strict.status, 1, "no hang on the FIFO: a clear error")
+        XCTAssertTrue(strict.stderr.contains("b/fifo") && strict.stderr.contains("not a regular file"), strict.stderr)
+        let lenient = try run("lede-train", [data.path, "-o", model, "--min-df", "1", "-q", "--skip-invalid"])
+        XCTAssertEqual(lenient.status, 0, lenient.stderr)
+        XCTAssertTrue(lenient.stderr.contains("skipped 1 invalid records"), lenient.stderr)
+    }
 }
+
