@@ -4,30 +4,12 @@ import Lede
 
 /// Runs the built `lede-train` and `lede-classify` end to end.
 final class CommandLineTests: XCTestCase {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Run = TestSupport.Run
 
     static var productsDirectory: URL { Bundle.main.bundleURL }
 
     func run(_ tool: String, _ arguments: [String], stdin: String? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = Self.productsDirectory.appendingPathComponent(tool)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                   stderr: String(decoding: stderrData, as: UTF8.self))
+        try TestSupport.run(Self.productsDirectory.appendingPathComponent(tool).path, arguments, stdin: stdin)
     }
 
     func jsonLines(_ text: String) throws -> [[String: Any]] {

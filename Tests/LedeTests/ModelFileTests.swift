@@ -130,16 +130,11 @@ final class ModelFileTests: XCTestCase {
         let train = CommandLineTests.productsDirectory.appendingPathComponent("lede-train").path
         // A file-size limit (1 MB) below the model's size makes the write fail (EFBIG, as a full disk
         // would); SIGXFSZ ignored so the process sees the error instead of dying.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "trap '' XFSZ; ulimit -f 1024; exec '\(train)' '\(data.path)' -o '\(modelPath!)' --min-df 1 --ngrams 1 --folds 0 -q"]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertNotEqual(process.terminationStatus, 0)
+        let result = try TestSupport.run("/bin/bash", [
+            "-c", "trap '' XFSZ; ulimit -f 1024; exec '\(train)' '\(data.path)' -o '\(modelPath!)' --min-df 1 --ngrams 1 --folds 0 -q",
+        ])
+        let message = result.stderr
+        XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue(message.contains("cannot write") && message.contains("unchanged"), message)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: modelPath)), before, "the previous model is intact")
         XCTAssertNoThrow(try ModelFile.load(modelPath))

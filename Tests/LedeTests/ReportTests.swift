@@ -55,16 +55,9 @@ extension CommandLineTests {
         let page = directory.appendingPathComponent("report.html").path
         let png = directory.appendingPathComponent("report.png").path
         XCTAssertEqual(try run("lede-train", ["evaluate", topicModel, topicDev, "--report", page]).status, 0)
-        let render = Process()
-        render.executableURL = URL(fileURLWithPath: "/bin/bash")
-        render.arguments = [renderer, page, png, "1600"]
-        let out = Pipe()
-        render.standardOutput = out
-        render.standardError = FileHandle.nullDevice
-        try render.run()
-        let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        render.waitUntilExit()
-        XCTAssertEqual(render.terminationStatus, 0, "Chromium loaded the page")
+        let render = try TestSupport.run("/bin/bash", [renderer, page, png, "1600"])
+        let dom = render.stdout
+        XCTAssertEqual(render.status, 0, "Chromium loaded the page")
         // What the browser built: the title and the six charts.
         XCTAssertTrue(dom.contains("<title>Lede evaluation:"), String(dom.prefix(300)))
         XCTAssertEqual(dom.components(separatedBy: "<svg").count - 1, 6)

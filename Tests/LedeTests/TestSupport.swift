@@ -70,4 +70,39 @@ enum TestSupport {
         try write(lines.joined(separator: "\n") + "\n", to: url)
         return url
     }
+
+    /// A finished process's status and output.
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs `executable` with `arguments` (and `stdin`), reading its two outputs concurrently.
+    static func run(_ executable: String, _ arguments: [String], stdin: String? = nil) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        // stderr drains on another thread, so that neither pipe fills up while the other is read.
+        final class Collected: @unchecked Sendable { var data = Data() }
+        let stderrData = Collected()
+        let stderrDone = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            stderrData.data = err.fileHandleForReading.readDataToEndOfFile()
+            stderrDone.signal()
+        }
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        stderrDone.wait()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                   stderr: String(decoding: stderrData.data, as: UTF8.self))
+    }
 }
+

@@ -10,17 +10,16 @@ public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer
 }
 
 func fuzzDocuments(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let path = NSTemporaryDirectory() + "lede-fuzz-documents-\(getpid())"
-    FileManager.default.createFile(atPath: path, contents: Data(bytes: data, count: size))
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    for format in [InputFormat.files, .lines, .jsonl, .tsv] {
-        var options = BatchClassifier.Options()
-        options.threads = 1
-        options.html = size > 0 && data[0] & 1 == 1
-        let classifier = BatchClassifier(model: FuzzModel.shared, options: options)
-        var records = 0
-        try? classifier.run(inputs: [path], format: format, write: { bytes in records += bytes.lazy.filter { $0 == 0x0A }.count })
-        precondition(records == classifier.totals.documents, "one record per document")
+    withInputFile(data, size, named: "documents") { path in
+        for format in [InputFormat.files, .lines, .jsonl, .tsv] {
+            var options = BatchClassifier.Options()
+            options.threads = 1
+            options.html = size > 0 && data[0] & 1 == 1
+            let classifier = BatchClassifier(model: FuzzModel.shared, options: options)
+            var records = 0
+            try? classifier.run(inputs: [path], format: format, write: { bytes in records += bytes.lazy.filter { $0 == 0x0A }.count })
+            precondition(records == classifier.totals.documents, "one record per document")
+        }
     }
     return 0
 }

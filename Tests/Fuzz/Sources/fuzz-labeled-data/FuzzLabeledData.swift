@@ -9,14 +9,13 @@ public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer
 }
 
 func fuzzLabeledData(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let path = NSTemporaryDirectory() + "lede-fuzz-labeled-\(getpid())"
-    FileManager.default.createFile(atPath: path, contents: Data(bytes: data, count: size))
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    for format in [LabeledDataFormat.jsonl, .tsv, .csv, .fasttext] {
-        for skip in [false, true] {
-            guard var reader = try? LabeledDataReader(path: path, format: format) else { continue }
-            reader.skipInvalid = skip
-            _ = try? reader.forEach { record in precondition(record.line >= 1) }
+    withInputFile(data, size, named: "labeled") { path in
+        for format in [LabeledDataFormat.jsonl, .tsv, .csv, .fasttext] {
+            for skip in [false, true] {
+                guard var reader = try? LabeledDataReader(path: path, format: format) else { continue }
+                reader.skipInvalid = skip
+                _ = try? reader.forEach { record in precondition(record.line >= 1) }
+            }
         }
     }
     return 0

@@ -10,11 +10,9 @@ public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer
 }
 
 func fuzzModel(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let path = NSTemporaryDirectory() + "lede-fuzz-model-\(getpid()).lede"
-    FileManager.default.createFile(atPath: path, contents: Data(bytes: data, count: size))
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    guard let model = try? ModelFile.load(path) else { return 0 }
-    let scorer = DocumentScorer(model: model)
-    _ = scorer.scores("sanctions and troops at the border")
+    withInputFile(data, size, named: "model") { path in
+        guard let model = try? ModelFile.load(path) else { return }
+        _ = DocumentScorer(model: model).scores("sanctions and troops at the border")
+    }
     return 0
 }
