@@ -249,6 +249,7 @@ struct Interruption: Error {
     nonisolated(unsafe) static var requested: sig_atomic_t = 0
 
     static func install() {
+        requested = 0  // initialized here, never first in a signal handler
         signal(SIGINT) { _ in Interruption.requested = 1 }
         signal(SIGTERM) { _ in Interruption.requested = 1 }
     }
