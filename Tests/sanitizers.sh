@@ -4,6 +4,7 @@
 # out: in sanitized debug builds they take too long, and they exercise the same code as the rest. The
 # thread run covers multi-threaded training (the determinism tests train with 2 threads) and
 # classification (the command-line tests run lede-classify with 2 threads, built with the sanitizer).
+# Leaks that belong to XCTest and Foundation are suppressed (Tests/lsan-suppressions.txt).
 #
 #   Tests/sanitizers.sh [address|thread ...]
 set -uo pipefail
@@ -13,10 +14,11 @@ status=0
 for sanitizer in "${@:-address thread}"; do
     for s in $sanitizer; do
         log=/tmp/lede-sanitize-$s.log
-        swift test --sanitize="$s" --scratch-path ".build-${s:0:1}san" "${skip[@]}" > "$log" 2>&1
+        LSAN_OPTIONS="suppressions=$PWD/Tests/lsan-suppressions.txt:print_suppressions=0" \
+            swift test --sanitize="$s" --scratch-path ".build-${s:0:1}san" "${skip[@]}" > "$log" 2>&1
         code=$?
         summary=$(grep -E "Executed [0-9]+ tests" "$log" | tail -1 | sed 's/^[[:space:]]*//')
-        reports=$(grep -cE "ERROR: (AddressSanitizer|ThreadSanitizer)|WARNING: ThreadSanitizer" "$log")
+        reports=$(grep -cE "ERROR: (AddressSanitizer|LeakSanitizer|ThreadSanitizer)|WARNING: ThreadSanitizer" "$log")
         printf '%-8s exit %d, %s, %d sanitizer reports (log: %s)\n' "$s" "$code" "${summary:-no summary}" "$reports" "$log"
         [ "$code" -eq 0 ] && [ "$reports" -eq 0 ] || status=1
     done

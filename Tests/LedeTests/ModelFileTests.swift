@@ -16,6 +16,10 @@ final class ModelFileTests: XCTestCase {
         try ModelFile.write(model, to: modelPath)
     }
 
+    override func tearDown() {
+        model = nil  // XCTest keeps test case instances until the end of the run
+    }
+
     func testRoundTripScoresIdentically() throws {
         let loaded = try ModelFile.load(modelPath)
         XCTAssertEqual(loaded.metadata, model.metadata)
