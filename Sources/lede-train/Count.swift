@@ -25,19 +25,12 @@ struct Count: ParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write the counts ('-': standard output).")
     var output: String
 
-    @Option(help: "Format of DATA: jsonl, tsv, csv, fasttext or dir (default: detected).")
-    var format: String?
-
     @Option(help: "Word n-gram lengths: N or MIN...MAX (training must use the same).")
     var ngrams: String = "1...2"
 
-    @Flag(help: "Skip malformed records (counted and reported) instead of stopping at the first one.")
-    var skipInvalid = false
+    @OptionGroup var input: DataOptions
 
     func validate() throws {
-        if let format, LabeledDataFormat(rawValue: format) == nil {
-            throw ValidationError("unknown --format '\(format)'; use one of \(LabeledDataFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         if NGramRange.parse(ngrams) == nil { throw ValidationError("--ngrams must be N or MIN...MAX, e.g. 1...2") }
     }
 
@@ -46,8 +39,7 @@ struct Count: ParsableCommand {
             var settings = FeatureSettings()
             (settings.ngramMin, settings.ngramMax) = NGramRange.parse(ngrams)!
             try settings.validate()
-            var reader = try LabeledDataReader(path: data, format: format.flatMap(LabeledDataFormat.init(rawValue:)))
-            reader.skipInvalid = skipInvalid
+            var reader = try input.reader(data)
             reader.requireLabels = false
             let builder = VocabularyBuilder(settings: settings)
             let summary = try reader.forEach { record in record.text.withUnsafeBytes { builder.add($0) } }

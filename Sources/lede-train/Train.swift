@@ -56,17 +56,7 @@ struct Train: ParsableCommand {
     @Option(help: "Fraction of DATA held out for the report when --validation is not given (0: report the cross-validation).")
     var validationFraction: Double = 0
 
-    @Option(help: "Format of DATA and --validation: jsonl, tsv, csv, fasttext or dir (default: detected).")
-    var format: String?
-
-    @Option(help: "CSV: name of the text column.")
-    var textColumn: String = "text"
-
-    @Option(help: "CSV: name of the label column (several labels joined by commas).")
-    var labelColumn: String = "labels"
-
-    @Flag(help: "Skip malformed records (counted and reported) instead of stopping at the first one.")
-    var skipInvalid = false
+    @OptionGroup var input: DataOptions
 
     @Option(help: "Word n-gram lengths: N or MIN...MAX.")
     var ngrams: String = "1...2"
@@ -148,9 +138,6 @@ struct Train: ParsableCommand {
             throw ValidationError("--report draws the documents of --validation FILE: give one, or run 'lede-train evaluate MODEL DATA --report FILE' later")
         }
         if multiLabel && singleLabel { throw ValidationError("--multi-label and --single-label exclude each other") }
-        if let format, LabeledDataFormat(rawValue: format) == nil {
-            throw ValidationError("unknown --format '\(format)'; use one of \(LabeledDataFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         if VectorNorm(rawValue: norm) == nil { throw ValidationError("--norm must be l2, l1 or none") }
         if DocumentFrequency(parsing: minDf) == nil { throw ValidationError("--min-df must be a count (2) or a fraction (0.01)") }
         if DocumentFrequency(parsing: maxDf) == nil { throw ValidationError("--max-df must be a count or a fraction in [0, 1]") }
@@ -188,13 +175,7 @@ struct Train: ParsableCommand {
         return options
     }
 
-    func reader(_ path: String) throws -> LabeledDataReader {
-        var reader = try LabeledDataReader(path: path, format: format.flatMap(LabeledDataFormat.init(rawValue:)))
-        reader.skipInvalid = skipInvalid
-        reader.csvTextColumn = textColumn
-        reader.csvLabelColumn = labelColumn
-        return reader
-    }
+    func reader(_ path: String) throws -> LabeledDataReader { try input.reader(path) }
 
     func run() {
         do {
