@@ -37,8 +37,9 @@ public final class BatchClassifier {
     final class Worker {
         let scorer: DocumentScorer
         var chosen: [Int] = []
-        /// The text of the current HTML document.
+        /// The text of the current HTML document, and the UTF-8 form of the current UTF-16 one.
         var text: [UInt8] = []
+        var decoded: [UInt8] = []
 
         init(model: LedeModel) {
             scorer = DocumentScorer(model: model)
@@ -140,22 +141,13 @@ public final class BatchClassifier {
     private func score(id: UnsafeRawBufferPointer, text: UnsafeRawBufferPointer, _ worker: Worker, _ slice: Slice) {
         let p: UnsafeMutablePointer<Float>
         if UTF16Text.hasByteOrderMark(text) {
-            var utf8: [UInt8] = []
-            let invalid = UTF16Text.transcode(text, into: &utf8)
+            let invalid = UTF16Text.transcode(text, into: &worker.decoded)
             if invalid > 0 {
                 return fail(id: id, message: "not valid UTF-16 (\(invalid) invalid code units after the byte-order mark); convert it first, e.g. iconv -f utf-16 -t utf-8", slice)
             }
-            if options.html {
-                utf8.withUnsafeBytes { HTMLText.extract($0, into: &worker.text) }
-            } else {
-                worker.text = utf8
-            }
-            p = worker.text.withUnsafeBytes { worker.scorer.score($0) }
-        } else if options.html {
-            HTMLText.extract(text, into: &worker.text)
-            p = worker.text.withUnsafeBytes { worker.scorer.score($0) }
+            p = worker.decoded.withUnsafeBytes { scoreUTF8($0, worker) }
         } else {
-            p = worker.scorer.score(text)
+            p = scoreUTF8(text, worker)
         }
         let tokenizer = worker.scorer.featurizer.tokenizer
         if tokenizer.nulByteCount > 0 {
@@ -175,6 +167,13 @@ public final class BatchClassifier {
         let explanations = explained.map { worker.scorer.explain(label: $0, top: options.explain) }
         formatter.appendScored(id: id, chosen: worker.chosen, probabilities: p, explanations: explanations,
                                space: model.space, to: &slice.output)
+    }
+
+    /// Scores UTF-8 text, or the text of an HTML page with `options.html`.
+    private func scoreUTF8(_ text: UnsafeRawBufferPointer, _ worker: Worker) -> UnsafeMutablePointer<Float> {
+        guard options.html else { return worker.scorer.score(text) }
+        HTMLText.extract(text, into: &worker.text)
+        return worker.text.withUnsafeBytes { worker.scorer.score($0) }
     }
 
     private func fail(id: UnsafeRawBufferPointer, message: String, _ slice: Slice) {

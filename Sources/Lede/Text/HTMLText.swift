@@ -26,14 +26,16 @@ public enum HTMLText {
         }
     }
 
+    private static let commentOpen = Array("<!--".utf8), commentClose = Array("-->".utf8)
+
     /// Elements whose content is not text.
     static let hiddenElements: [[UInt8]] = ["script", "style", "noscript", "template"].map { Array($0.utf8) }
 
     /// From the `<` at `start`: past the comment, tag, or hidden element it opens.
     private static func skipMarkup(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int) -> Int {
-        if matches(p, n, start, Array("<!--".utf8)) {
+        if matches(p, n, start, commentOpen) {
             var i = start + 4
-            while i < n && !matches(p, n, i, Array("-->".utf8)) { i += 1 }
+            while i < n && !matches(p, n, i, commentClose) { i += 1 }
             return min(n, i + 3)
         }
         var nameStart = start + 1

@@ -107,7 +107,9 @@ public final class Trainer {
             throw LedeError.invalidOption("--class-weight balanced works with the logistic loss for single-label data only; use --loss squared-hinge")
         }
         let k = sortedNames.count
-        try Trainer.checkMemory(columns: space.columns, labels: k, threads: options.threads)
+        if options.features.hashBits == nil {  // a hashing space was checked before fitting
+            try Trainer.checkMemory(columns: space.columns, labels: k, threads: options.threads)
+        }
         let x = builder.corpus.vectorize(in: space)
         let fitter = LinearFitter(options: options, x: x, labels: trainSets, labelCount: k, multiLabel: multiLabel,
                                   progress: progress)

@@ -28,6 +28,5 @@ func fuzzTokenizer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         precondition(tokens(split: split) == whole, "chunking changed the tokens")
     }
     for token in whole { precondition(!token.isEmpty && token.count <= Tokenizer.maxTokenBytes) }
-    // The featurizer over the shipped settings must not trap either.
     return 0
 }
