@@ -34,9 +34,10 @@ public struct FeatureSpace: Sendable {
         }
     }
 
-    /// Text of a column: the term, or `#column` in a hashing space.
+    /// Text of a column: the term, or `#column` in a hashing space; columns past this space's are a
+    /// model's word-vector features (`WordVectors`).
     public func termText(_ column: Int) -> String {
-        terms?.term(column) ?? "#\(column)"
+        column >= columns ? "(word vectors)" : terms?.term(column) ?? "#\(column)"
     }
 
     /// idf of a term found in `df` of `n` documents, as scikit-learn's `TfidfTransformer` computes it:

@@ -29,6 +29,13 @@ public final class VocabularyBuilder {
     private var newest = NGramWindow.maxN - 1
     private let keepsText: Bool
 
+    /// The training documents' token hashes in order, document d being
+    /// `wordStream[wordOffsets[d] ..< wordOffsets[d + 1]]`: the text `WordVectorLearner` reads. Documents
+    /// are kept whole while fewer than `wordStreamLimit` tokens are stored (0: none are).
+    public var wordStreamLimit = 0
+    public private(set) var wordStream: [UInt64] = []
+    public private(set) var wordOffsets: [Int] = [0]
+
     /// Counts are taken from `counts` instead of the added documents (which are only vectorized).
     private let frozen: Bool
 
@@ -80,12 +87,14 @@ public final class VocabularyBuilder {
 
     /// Adds a training document: counts its n-grams and records it in `corpus`.
     public func add(_ bytes: UnsafeRawBufferPointer) {
+        let recordWords = wordStream.count < wordStreamLimit
+        defer { if recordWords { wordOffsets.append(wordStream.count) } }
         if frozen {
-            countNGrams(bytes, recordingNewTerms: false)
+            countNGrams(bytes, recordingNewTerms: false, recordingWords: recordWords)
             corpus.append(documentCounts)
             return
         }
-        countNGrams(bytes, recordingNewTerms: true)
+        countNGrams(bytes, recordingNewTerms: true, recordingWords: recordWords)
         for (hash, count) in documentCounts {
             let index = entryIndex.index(of: hash)
             entries[index].documentFrequency += 1
@@ -102,7 +111,7 @@ public final class VocabularyBuilder {
     }
 
     /// Fills `documentCounts` with the document's n-gram counts, in increasing hash order.
-    private func countNGrams(_ bytes: UnsafeRawBufferPointer, recordingNewTerms: Bool) {
+    private func countNGrams(_ bytes: UnsafeRawBufferPointer, recordingNewTerms: Bool, recordingWords: Bool = false) {
         documentCounts.removeAll(keepingCapacity: true)
         occurrences.removeAll(keepingCapacity: true)
         window.reset()
@@ -115,7 +124,9 @@ public final class VocabularyBuilder {
                 self.recentTokens[self.newest].removeAll(keepingCapacity: true)
                 self.recentTokens[self.newest].append(contentsOf: token)
             }
-            self.window.push(TokenHash.hash(token, seed: seed)) { ngram, n in
+            let hash = TokenHash.hash(token, seed: seed)
+            if recordingWords { self.wordStream.append(hash) }
+            self.window.push(hash) { ngram, n in
                 self.occurrences.append(ngram)
                 if recordingNewTerms && self.entryIndex.index(of: ngram) < 0 { self.insert(ngram, length: n) }
             }

@@ -50,11 +50,12 @@ public enum BLAS {
         dot(x, x, count: count).squareRoot()
     }
 
-    /// C = alpha * A * B + beta * C for row-major A (m x k), B (k x n), C (m x n) (`cblas_sgemm`).
-    public static func gemm(m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                            beta: Float, c: UnsafeMutablePointer<Float>) {
+    /// C = alpha * op(A) * B + beta * C for row-major op(A) (m x k), B (k x n), C (m x n), where op(A) is A
+    /// or, with `transposeA`, the transpose of a row-major k x m A (`cblas_sgemm`).
+    public static func gemm(m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, transposeA: Bool = false,
+                            b: UnsafePointer<Float>, beta: Float, c: UnsafeMutablePointer<Float>) {
         ensureConfigured()
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
-                    alpha, a, Int32(k), b, Int32(n), beta, c, Int32(n))
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
+                    alpha, a, Int32(transposeA ? m : k), b, Int32(n), beta, c, Int32(n))
     }
 }

@@ -18,13 +18,17 @@ import Glibc
 ///   WGHT  Float32 weights, columns x labels, feature-major      BIAS  Float32 per label
 ///   VKEY  UInt64 vocabulary table keys   VCOL  Int32 vocabulary table columns (-1 = empty slot)
 ///   TOFF  UInt32 term text offsets       TTXT  term text, UTF-8
+///   WVRW  Int32 word-vector row per column (-1: none)   WVCD  Int8 word-vector codes, rows x dimensions
+///   WVSC  Float32 word-vector scale per row
 /// ```
-/// (the vocabulary and term sections are absent for hashing models). Loading maps the file and uses the
+/// (the vocabulary and term sections are absent for hashing models; the word-vector ones, from format 2
+/// on, only in models with word vectors, whose WGHT then also holds the dense columns' weights). Files
+/// without word vectors are written as format 1, which older readers load. Loading maps the file and uses the
 /// arrays in place; it refuses files that are too short, foreign, of a newer format, inconsistent or
 /// corrupt, with a message that says which.
 public enum ModelFile {
     public static let magic: [UInt8] = Array("LEDEMODL".utf8)
-    public static let formatVersion: UInt32 = 1
+    public static let formatVersion: UInt32 = 2
     static let headerSize = 64
     static let entrySize = 32
     static let alignment = 64
@@ -65,6 +69,11 @@ public enum ModelFile {
             sections.append(Section(tag: "TOFF", elementSize: 4, bytes: bytes(of: terms.offsets)))
             sections.append(Section(tag: "TTXT", elementSize: 1, bytes: bytes(of: terms.bytes)))
         }
+        if let vectors = model.wordVectors {
+            sections.append(Section(tag: "WVRW", elementSize: 4, bytes: bytes(of: vectors.rowOfColumn)))
+            sections.append(Section(tag: "WVCD", elementSize: 1, bytes: bytes(of: vectors.codes)))
+            sections.append(Section(tag: "WVSC", elementSize: 4, bytes: bytes(of: vectors.scales)))
+        }
         var layout: [(offset: Int, section: Section)] = []
         var cursor = align(headerSize + entrySize * sections.count)
         for section in sections {
@@ -73,7 +82,7 @@ public enum ModelFile {
         }
         var file = [UInt8](repeating: 0, count: cursor)
         file.replaceSubrange(0..<8, with: magic)
-        put(&file, 8, formatVersion)
+        put(&file, 8, model.wordVectors == nil ? 1 : formatVersion)
         put(&file, 12, UInt32(headerSize))
         put(&file, 16, UInt32(sections.count))
         put(&file, 24, UInt64(cursor))
@@ -179,7 +188,25 @@ public enum ModelFile {
                            count: s.length / MemoryLayout<T>.size, owner: mapped)
         }
         let idf = try floats("IDF_", columns)
-        let weights = try floats("WGHT", columns * k)
+        var wordVectors: WordVectors?
+        if let settings = metadata.wordVectors {
+            guard settings.dimensions >= 1, settings.dimensions <= 4096, settings.words >= 0, settings.weight.isFinite else {
+                throw fail("corrupt model: inconsistent word-vector metadata")
+            }
+            let rowOfColumn = try array("WVRW", Int32.self)
+            let codes = try array("WVCD", Int8.self)
+            let scales = try floats("WVSC", settings.words)
+            guard rowOfColumn.count == columns, codes.count == settings.words * settings.dimensions else {
+                throw fail("corrupt model: the word-vector sections do not match \(columns) columns and \(settings.words) words of \(settings.dimensions) dimensions")
+            }
+            for column in 0..<columns where rowOfColumn[column] >= Int32(settings.words) || rowOfColumn[column] < -1 {
+                throw fail("corrupt model: the word-vector row of column \(column) is out of range")
+            }
+            wordVectors = WordVectors(dimensions: settings.dimensions, weight: settings.weight, firstColumn: columns,
+                                      rowOfColumn: rowOfColumn, codes: codes, scales: scales)
+        }
+        let linearColumns = columns + (wordVectors?.dimensions ?? 0)
+        let weights = try floats("WGHT", linearColumns * k)
         let bias = try floats("BIAS", k)
         let lookup: FeatureSpace.Lookup
         var terms: TermTable?
@@ -204,9 +231,9 @@ public enum ModelFile {
             terms = TermTable(offsets: offsets, bytes: text)
         }
         let space = FeatureSpace(settings: metadata.features, lookup: lookup, columns: columns, idf: idf, terms: terms)
-        let linear = LinearModel(labels: metadata.labels, multiLabel: metadata.multiLabel, features: columns,
+        let linear = LinearModel(labels: metadata.labels, multiLabel: metadata.multiLabel, features: linearColumns,
                                  weights: weights, bias: bias, thresholds: metadata.thresholds)
-        return LedeModel(space: space, linear: linear, training: metadata.training)
+        return LedeModel(space: space, wordVectors: wordVectors, linear: linear, training: metadata.training)
     }
 
     // MARK: - Helpers

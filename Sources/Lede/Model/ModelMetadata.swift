@@ -6,15 +6,32 @@ public struct ModelMetadata: Codable, Equatable, Sendable {
     public var features: FeatureSettings
     public var columns: Int
     public var training: TrainingMetadata?
+    /// The dense word-vector features (`WordVectors`) after the `columns` sparse ones; nil: none.
+    public var wordVectors: WordVectorSettings?
 
     public init(labels: [String], multiLabel: Bool, thresholds: [Float], features: FeatureSettings, columns: Int,
-                training: TrainingMetadata?) {
+                training: TrainingMetadata?, wordVectors: WordVectorSettings? = nil) {
         self.labels = labels
         self.multiLabel = multiLabel
         self.thresholds = thresholds
         self.features = features
         self.columns = columns
         self.training = training
+        self.wordVectors = wordVectors
+    }
+}
+
+/// The shape of a model's word-vector features.
+public struct WordVectorSettings: Codable, Equatable, Sendable {
+    public var dimensions: Int
+    public var weight: Float
+    /// Words (unigram columns) that have a vector.
+    public var words: Int
+
+    public init(dimensions: Int, weight: Float, words: Int) {
+        self.dimensions = dimensions
+        self.weight = weight
+        self.words = words
     }
 }
 

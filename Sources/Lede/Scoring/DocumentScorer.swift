@@ -15,19 +15,27 @@ public final class DocumentScorer {
         bias = model.linear.bias.base
         labelCount = model.labels.count
         multiLabel = model.linear.multiLabel
+        wordVectors = model.wordVectors
+        scratch = .allocate(capacity: max(model.wordVectors?.dimensions ?? 0, 1))
     }
 
     private let weights: UnsafePointer<Float>
     private let bias: UnsafePointer<Float>
     private let labelCount: Int
     private let multiLabel: Bool
+    private let wordVectors: WordVectors?
+    private let scratch: UnsafeMutablePointer<Float>
 
-    deinit { probabilities.deallocate() }
+    deinit {
+        probabilities.deallocate()
+        scratch.deallocate()
+    }
 
     /// Scores a document held in memory; the result stays in `probabilities` until the next call.
     @discardableResult
     public func score(_ bytes: UnsafeRawBufferPointer) -> UnsafeMutablePointer<Float> {
         let vector = featurizer.featurize(bytes)
+        wordVectors?.append(to: vector, scratch: scratch)
         // On cached pointers: no reference counting per document.
         LinearModel.margins(vector, weights: weights, bias: bias, labels: labelCount, into: probabilities)
         Probabilities.apply(probabilities, count: labelCount, multiLabel: multiLabel)

@@ -21,6 +21,8 @@ public struct LinearFitter {
     public let labels: LabelSets
     public let labelCount: Int
     public let multiLabel: Bool
+    /// The columns naive Bayes scaling may apply to (`0..<scaledColumns`); the rest are dense features.
+    public var scaledColumns: Int
     let progress: (String) -> Void
 
     public init(options: TrainingOptions, x: SparseMatrix, labels: LabelSets, labelCount: Int, multiLabel: Bool,
@@ -30,6 +32,7 @@ public struct LinearFitter {
         self.labels = labels
         self.labelCount = labelCount
         self.multiLabel = multiLabel
+        self.scaledColumns = x.columns
         self.progress = progress
     }
 
@@ -56,6 +59,7 @@ public struct LinearFitter {
         svm.classWeighting = options.classWeighting
         svm.tolerance = Float(options.tolerance)
         svm.naiveBayesScaling = scaled
+        svm.scaledColumns = scaledColumns
         svm.seed = options.seed
         svm.threads = options.threads
         let result = svm.train(x, labels: labels, labelCount: labelCount, folds: folds, foldCount: foldCount, final: final)

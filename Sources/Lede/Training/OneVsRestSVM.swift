@@ -25,6 +25,9 @@ public struct OneVsRestSVM: Sendable {
     public var c: Double
     public var classWeighting: ClassWeighting = .none
     public var naiveBayesScaling = true
+    /// The columns naive Bayes scaling applies to: `0..<scaledColumns` (nil: all). The dense word-vector
+    /// columns after them keep their values.
+    public var scaledColumns: Int?
     public var tolerance: Float = 0.1
     public var seed: UInt64 = 1
     public var threads = 1
@@ -64,6 +67,8 @@ public struct OneVsRestSVM: Sendable {
         var epochs = [Int](repeating: 0, count: k)
         var converged = [Bool](repeating: true, count: k)
         let features = x.columns
+        var unscaled = [Bool](repeating: false, count: x.columns)
+        for old in min(scaledColumns ?? x.columns, x.columns)..<x.columns { unscaled[Int(newColumn[old])] = true }
         weights.withUnsafeMutableBufferPointer { weights in
         bias.withUnsafeMutableBufferPointer { bias in
         outOfFold.withUnsafeMutableBufferPointer { outOfFold in
@@ -81,7 +86,7 @@ public struct OneVsRestSVM: Sendable {
                         positive[i * lanes + Int(label) - firstLabel] = true
                     }
                 }
-                let scale = naiveBayesScaling ? Self.logCountRatios(x, rows: rows, positive: positive, problems: problems) : nil
+                let scale = naiveBayesScaling ? Self.logCountRatios(x, rows: rows, positive: positive, problems: problems, unscaled: unscaled) : nil
                 return solver(positive: positive, count: rows.count, problems: problems, run: run)
                     .solve(x, rows: rows, positive: positive, squaredScale: scale?.map { $0 * $0 },
                            start: start.map { start in rows.map { start[Int($0)] } })
@@ -126,8 +131,10 @@ public struct OneVsRestSVM: Sendable {
                       epochs: epochs.max() ?? 0, converged: !converged.contains(false))
     }
 
-    /// Each feature's log-count ratio r (see the type's description) for every lane.
-    public static func logCountRatios(_ x: SparseMatrix, rows: [Int32], positive: [Bool], problems: Int) -> [SquaredHingeSolver.Lanes] {
+    /// Each feature's log-count ratio r (see the type's description) for every lane; 1 for the `unscaled`
+    /// columns.
+    public static func logCountRatios(_ x: SparseMatrix, rows: [Int32], positive: [Bool], problems: Int,
+                                      unscaled: [Bool]? = nil) -> [SquaredHingeSolver.Lanes] {
         typealias Lanes = SquaredHingeSolver.Lanes
         let lanes = SquaredHingeSolver.lanes
         var inPositive = [Lanes](repeating: .zero, count: x.columns)
@@ -149,6 +156,7 @@ public struct OneVsRestSVM: Sendable {
         }
         return (0..<x.columns).map { c in
             var ratio = Lanes(repeating: 1)
+            if unscaled?[c] == true { return ratio }
             for l in 0..<problems {
                 let p = (Double(inPositive[c][l]) + 1) / positiveTotal[l]
                 let q = (Double(inNegative[c][l]) + 1) / negativeTotal[l]

@@ -29,6 +29,7 @@ public final class Trainer {
         try options.validate()
         let builder = try counts.map { try VocabularyBuilder(settings: options.features, counts: $0) }
             ?? VocabularyBuilder(settings: options.features)
+        builder.wordStreamLimit = options.wordVectorDimensions > 0 ? TrainingOptions.wordVectorTokens : 0
         var heldOut = HashedCorpus()
         var labelNames: [String] = []
         var labelIndex: [String: Int] = [:]
@@ -110,9 +111,22 @@ public final class Trainer {
         if options.features.hashBits == nil {  // a hashing space was checked before fitting
             try Trainer.checkMemory(columns: space.columns, labels: k, threads: options.threads)
         }
-        let x = builder.corpus.vectorize(in: space)
-        let fitter = LinearFitter(options: options, x: x, labels: trainSets, labelCount: k, multiLabel: multiLabel,
+        var wordVectors: WordVectors?
+        if options.wordVectorDimensions > 0 {
+            var learner = WordVectorLearner()
+            learner.dimensions = options.wordVectorDimensions
+            learner.seed = options.seed
+            learner.threads = options.threads
+            wordVectors = learner.features(stream: builder.wordStream, offsets: builder.wordOffsets, space: space,
+                                           weight: options.wordVectorWeight, maxWords: TrainingOptions.wordVectorWords)
+            progress(wordVectors.map { "word vectors: \($0.rows) words, \($0.dimensions) dimensions" }
+                     ?? "word vectors: none (too few words seen twice)")
+        }
+        let sparseX = builder.corpus.vectorize(in: space)
+        let x = wordVectors?.augment(sparseX) ?? sparseX
+        var fitter = LinearFitter(options: options, x: x, labels: trainSets, labelCount: k, multiLabel: multiLabel,
                                   progress: progress)
+        fitter.scaledColumns = space.columns
         let foldCount = options.folds >= 2 ? min(options.folds, x.rows) : 0
         let folds = foldCount >= 2 ? Folds.assign(trainSets, labelCount: k, count: foldCount, seed: options.seed) : nil
         var c = options.c
@@ -122,7 +136,7 @@ public final class Trainer {
             var best = -Double.infinity
             for candidate in TrainingOptions.autotuneGrid {
                 let trial = fitter.fit(c: candidate, folds: folds, foldCount: foldCount, final: false)
-                let calibrated = Trainer.calibrate(trial, labels: sortedNames, features: space.columns,
+                let calibrated = Trainer.calibrate(trial, labels: sortedNames, features: x.columns,
                                                    multiLabel: multiLabel, truth: trainSets)
                 let report = Trainer.evaluate(calibrated.model, probabilities: calibrated.outOfFold!, truth: trainSets)
                 let score = multiLabel ? (report.micro.f1 + report.macro.f1) / 2 : report.accuracy
@@ -144,7 +158,7 @@ public final class Trainer {
         progress("training \(options.loss.rawValue), C \(c)\(folds == nil ? "" : runFolds == foldCount ? ", with \(foldCount)-fold cross-validation" : ", with 1 of \(foldCount) folds held out for calibration")")
         let fit = fitter.fit(c: c, folds: calibrationFolds, foldCount: runFolds)
         progress("solver: \(fit.iterations) \(options.loss == .logistic ? "iterations" : "epochs at most")\(fit.converged ? "" : " (limit reached)")")
-        let calibrated = Trainer.calibrate(fit, labels: sortedNames, features: space.columns, multiLabel: multiLabel,
+        let calibrated = Trainer.calibrate(fit, labels: sortedNames, features: x.columns, multiLabel: multiLabel,
                                            truth: trainSets, rows: scoredRows)
         let linear = calibrated.model
         var report: EvaluationReport?
@@ -153,7 +167,8 @@ public final class Trainer {
             crossValidation = Trainer.evaluate(linear, probabilities: probabilities, truth: trainSets.subset(scoredRows))
         }
         if heldOut.documentCount > 0 {
-            let validationX = heldOut.vectorize(in: space)
+            let sparseValidationX = heldOut.vectorize(in: space)
+            let validationX = wordVectors?.augment(sparseValidationX) ?? sparseValidationX
             report = Trainer.evaluate(linear, probabilities: Trainer.probabilities(linear, validationX), truth: heldOutSets)
         }
         var metadata = TrainingMetadata(trainingDocuments: builder.corpus.documentCount, validationDocuments: heldOut.documentCount,
@@ -167,8 +182,8 @@ public final class Trainer {
         metadata.autotune = search
         metadata.naiveBayesScaledLabels = fit.naiveBayesScaled.map { flags in zip(sortedNames, flags).filter(\.1).map(\.0) }
         metadata.crossValidation = crossValidation
-        return Outcome(model: LedeModel(space: space, linear: linear, training: metadata), report: report ?? crossValidation,
-                       trainingSummary: summary, features: space.columns)
+        return Outcome(model: LedeModel(space: space, wordVectors: wordVectors, linear: linear, training: metadata),
+                       report: report ?? crossValidation, trainingSummary: summary, features: x.columns)
     }
 
     /// Fits probabilities to the out-of-fold scores and folds them into the weights, then picks each

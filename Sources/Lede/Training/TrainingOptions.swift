@@ -46,6 +46,15 @@ public struct TrainingOptions: Sendable {
     public var threads = Parallel.availableCores
     /// nil: multi-label when any document has no label or several.
     public var multiLabel: Bool? = nil
+    /// Dimensions of the word vectors learned from the training text (`WordVectorLearner`), whose
+    /// features (`WordVectors`) join the sparse ones; 0: none.
+    public var wordVectorDimensions = 300
+    /// The length of the word-vector feature block (`WordVectors.weight`), against the unit-length tf-idf.
+    public var wordVectorWeight: Float = 0.5
+    /// At most this many words get a vector: the most frequent unigram columns seen at least twice ...
+    public static let wordVectorWords = 30_000
+    /// ... in the first documents of the training data, up to this many tokens.
+    public static let wordVectorTokens = 20_000_000
     /// Fraction of the training data held out for the report when no validation file is given
     /// (0: report from cross-validation instead).
     public var validationFraction = 0.0
@@ -59,6 +68,12 @@ public struct TrainingOptions: Sendable {
         guard maxIterations >= 1 else { throw LedeError.invalidOption("--max-iterations must be at least 1") }
         guard folds >= 0, folds <= 100 else { throw LedeError.invalidOption("--folds must be between 0 and 100") }
         guard !autotune || folds >= 2 else { throw LedeError.invalidOption("--autotune needs cross-validation: --folds 2 or more") }
+        guard (0...1024).contains(wordVectorDimensions) else {
+            throw LedeError.invalidOption("--word-vectors must be between 0 (none) and 1024 dimensions")
+        }
+        guard wordVectorWeight > 0, wordVectorWeight.isFinite else {
+            throw LedeError.invalidOption("--word-vector-weight must be a positive number, such as 0.5")
+        }
         guard threads >= 1 else { throw LedeError.invalidOption("--threads must be at least 1") }
         guard validationFraction >= 0, validationFraction < 1 else {
             throw LedeError.invalidOption("--validation-fraction must be in [0, 1)")
