@@ -97,6 +97,15 @@ struct Train: ParsableCommand {
     @Option(help: "Squared hinge: scale each label's features by their naive Bayes log-count ratios (NBSVM): on, off, or auto (on for single-label models, chosen per label by cross-validation for multi-label ones).")
     var nbScaling: String = TrainingOptions().naiveBayesScaling.rawValue
 
+    @Option(help: "Word-vector features: vectors learned from the training text (co-occurrence PPMI, truncated SVD), whose normalized tf-idf-weighted sum per document joins the features. on, off, or auto (trains both ways, keeps the better cross-validated one).")
+    var wordVectors: String = TrainingOptions().wordVectors.rawValue
+
+    @Option(help: "Dimensions of the word vectors.")
+    var wordVectorDimensions: Int = TrainingOptions().wordVectorDimensions
+
+    @Option(help: "Length of the word-vector features against the unit-length tf-idf vector.")
+    var wordVectorWeight: Float = TrainingOptions().wordVectorWeight
+
     @Option(help: "Cross-validation folds for calibration, thresholds and the report (0: none).")
     var folds: Int = TrainingOptions().folds
 
@@ -143,6 +152,7 @@ struct Train: ParsableCommand {
         if DocumentFrequency(parsing: maxDf) == nil { throw ValidationError("--max-df must be a count or a fraction in [0, 1]") }
         if LossFunction(rawValue: loss) == nil { throw ValidationError("--loss must be squared-hinge or logistic") }
         if NaiveBayesScaling(rawValue: nbScaling) == nil { throw ValidationError("--nb-scaling must be on, off or auto") }
+        if WordVectorUse(rawValue: wordVectors) == nil { throw ValidationError("--word-vectors must be on, off or auto") }
         if ClassWeighting(rawValue: classWeight) == nil { throw ValidationError("--class-weight must be none or balanced") }
         if NGramRange.parse(ngrams) == nil { throw ValidationError("--ngrams must be N or MIN...MAX, e.g. 1...2") }
     }
@@ -164,6 +174,9 @@ struct Train: ParsableCommand {
         options.autotune = autotune
         options.classWeighting = ClassWeighting(rawValue: classWeight)!
         options.folds = folds
+        options.wordVectors = WordVectorUse(rawValue: wordVectors)!
+        options.wordVectorDimensions = wordVectorDimensions
+        options.wordVectorWeight = wordVectorWeight
         options.naiveBayesScaling = NaiveBayesScaling(rawValue: nbScaling)!
         options.tolerance = tolerance
         options.maxIterations = maxIterations

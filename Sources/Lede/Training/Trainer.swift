@@ -112,7 +112,7 @@ public final class Trainer {
             try Trainer.checkMemory(columns: space.columns, labels: k, threads: options.threads)
         }
         var wordVectors: WordVectors?
-        if options.wordVectorDimensions > 0 {
+        if options.wordVectors != .off && options.wordVectorDimensions > 0 {
             var learner = WordVectorLearner()
             learner.dimensions = options.wordVectorDimensions
             learner.seed = options.seed
@@ -123,15 +123,62 @@ public final class Trainer {
                      ?? "word vectors: none (too few words seen twice)")
         }
         let sparseX = builder.corpus.vectorize(in: space)
-        let x = wordVectors?.augment(sparseX) ?? sparseX
-        var fitter = LinearFitter(options: options, x: x, labels: trainSets, labelCount: k, multiLabel: multiLabel,
-                                  progress: progress)
-        fitter.scaledColumns = space.columns
-        let foldCount = options.folds >= 2 ? min(options.folds, x.rows) : 0
+        let foldCount = options.folds >= 2 ? min(options.folds, sparseX.rows) : 0
         let folds = foldCount >= 2 ? Folds.assign(trainSets, labelCount: k, count: foldCount, seed: options.seed) : nil
+        // A single-label model needs held-out scores for one number only (its softmax temperature): the
+        // first fold is enough. A multi-label one needs them for every label's threshold: all folds.
+        let runFolds = multiLabel ? foldCount : min(foldCount, 1)
+        let calibrationFolds = folds.map { $0.map { $0 < runFolds ? $0 : -1 } }
+        let scoredRows = calibrationFolds.map { folds in folds.indices.filter { folds[$0] >= 0 } }
+        let criterion = multiLabel ? "mean of micro and macro F1" : "accuracy"
+        func score(_ report: EvaluationReport) -> Double {
+            multiLabel ? (report.micro.f1 + report.macro.f1) / 2 : report.accuracy
+        }
+        func fitter(_ x: SparseMatrix) -> LinearFitter {
+            var fitter = LinearFitter(options: options, x: x, labels: trainSets, labelCount: k, multiLabel: multiLabel,
+                                      progress: progress)
+            fitter.scaledColumns = space.columns
+            return fitter
+        }
+        /// The model on every document, calibrated on the out-of-fold scores of `calibrationFolds`.
+        func finalFit(_ x: SparseMatrix, c: Double) -> CalibratedFit {
+            progress("training \(options.loss.rawValue), C \(c), \(x.columns) features\(folds == nil ? "" : runFolds == foldCount ? ", with \(foldCount)-fold cross-validation" : ", with 1 of \(foldCount) folds held out for calibration")")
+            let fit = fitter(x).fit(c: c, folds: calibrationFolds, foldCount: runFolds)
+            progress("solver: \(fit.iterations) \(options.loss == .logistic ? "iterations" : "epochs at most")\(fit.converged ? "" : " (limit reached)")")
+            let calibrated = Trainer.calibrate(fit, labels: sortedNames, features: x.columns, multiLabel: multiLabel,
+                                               truth: trainSets, rows: scoredRows)
+            var crossValidation: EvaluationReport?
+            var correct: [Bool]?
+            if let probabilities = calibrated.outOfFold, let scoredRows {
+                let truth = trainSets.subset(scoredRows)
+                crossValidation = Trainer.evaluate(calibrated.model, probabilities: probabilities, truth: truth)
+                correct = Trainer.correctDecisions(calibrated.model, probabilities: probabilities, truth: truth)
+            }
+            return CalibratedFit(fit: fit, model: calibrated.model, crossValidation: crossValidation, correct: correct)
+        }
+        var x = sparseX
+        var chosenFit: CalibratedFit?  // a final fit made while choosing, for C = options.c
+        if let vectors = wordVectors {
+            let augmented = vectors.augment(sparseX)
+            x = augmented
+            if options.wordVectors == .auto && folds != nil {
+                let without = finalFit(sparseX, c: options.c), with = finalFit(augmented, c: options.c)
+                let (scoreWithout, scoreWith) = (score(without.crossValidation!), score(with.crossValidation!))
+                let test = McNemar(without.correct!, with.correct!)
+                progress("word vectors: cross-validated \(criterion) \(String(format: "%.4f", scoreWithout)) without, \(String(format: "%.4f", scoreWith)) with; \(test.onlySecondRight) decisions right only with, \(test.onlyFirstRight) only without (z \(String(format: "%.2f", test.z)))")
+                if test.z > McNemar.significant {
+                    chosenFit = with
+                } else {
+                    x = sparseX
+                    wordVectors = nil
+                    chosenFit = without
+                }
+            }
+        }
         var c = options.c
         var search: [AutotuneTrial]?
         if options.autotune, let folds {
+            let fitter = fitter(x)
             var trials: [AutotuneTrial] = []
             var best = -Double.infinity
             for candidate in TrainingOptions.autotuneGrid {
@@ -139,33 +186,20 @@ public final class Trainer {
                 let calibrated = Trainer.calibrate(trial, labels: sortedNames, features: x.columns,
                                                    multiLabel: multiLabel, truth: trainSets)
                 let report = Trainer.evaluate(calibrated.model, probabilities: calibrated.outOfFold!, truth: trainSets)
-                let score = multiLabel ? (report.micro.f1 + report.macro.f1) / 2 : report.accuracy
-                trials.append(AutotuneTrial(c: candidate, score: score))
-                progress("autotune: C \(candidate): cross-validated \(multiLabel ? "mean of micro and macro F1" : "accuracy") \(String(format: "%.4f", score))")
-                if score > best {
-                    best = score
+                trials.append(AutotuneTrial(c: candidate, score: score(report)))
+                progress("autotune: C \(candidate): cross-validated \(criterion) \(String(format: "%.4f", score(report)))")
+                if score(report) > best {
+                    best = score(report)
                     c = candidate
                 }
             }
             search = trials
             progress("autotune: C \(c)")
         }
-        // A single-label model needs held-out scores for one number only (its softmax temperature): the
-        // first fold is enough. A multi-label one needs them for every label's threshold: all folds.
-        let runFolds = multiLabel ? foldCount : min(foldCount, 1)
-        let calibrationFolds = folds.map { $0.map { $0 < runFolds ? $0 : -1 } }
-        let scoredRows = calibrationFolds.map { folds in folds.indices.filter { folds[$0] >= 0 } }
-        progress("training \(options.loss.rawValue), C \(c)\(folds == nil ? "" : runFolds == foldCount ? ", with \(foldCount)-fold cross-validation" : ", with 1 of \(foldCount) folds held out for calibration")")
-        let fit = fitter.fit(c: c, folds: calibrationFolds, foldCount: runFolds)
-        progress("solver: \(fit.iterations) \(options.loss == .logistic ? "iterations" : "epochs at most")\(fit.converged ? "" : " (limit reached)")")
-        let calibrated = Trainer.calibrate(fit, labels: sortedNames, features: x.columns, multiLabel: multiLabel,
-                                           truth: trainSets, rows: scoredRows)
-        let linear = calibrated.model
+        let final = c == options.c ? chosenFit ?? finalFit(x, c: c) : finalFit(x, c: c)
+        let fit = final.fit, linear = final.model
         var report: EvaluationReport?
-        var crossValidation: EvaluationReport?
-        if let probabilities = calibrated.outOfFold, let scoredRows {
-            crossValidation = Trainer.evaluate(linear, probabilities: probabilities, truth: trainSets.subset(scoredRows))
-        }
+        let crossValidation = final.crossValidation
         if heldOut.documentCount > 0 {
             let sparseValidationX = heldOut.vectorize(in: space)
             let validationX = wordVectors?.augment(sparseValidationX) ?? sparseValidationX
@@ -184,6 +218,34 @@ public final class Trainer {
         metadata.crossValidation = crossValidation
         return Outcome(model: LedeModel(space: space, wordVectors: wordVectors, linear: linear, training: metadata),
                        report: report ?? crossValidation, trainingSummary: summary, features: x.columns)
+    }
+
+    /// A final fit with its calibrated model and cross-validated report.
+    struct CalibratedFit {
+        var fit: LinearFit
+        var model: LinearModel
+        var crossValidation: EvaluationReport?
+        /// Per out-of-fold decision, whether it was right (see `correctDecisions`).
+        var correct: [Bool]?
+    }
+
+    /// Whether each decision on the documents was right: per document (the top label) for a single-label
+    /// model, per document and label (predicted or not) for a multi-label one.
+    static func correctDecisions(_ model: LinearModel, probabilities: [Float], truth: LabelSets) -> [Bool] {
+        let k = model.labelCount
+        var chosen: [Int] = []
+        var correct: [Bool] = []
+        probabilities.withUnsafeBufferPointer { p in
+            for r in 0..<truth.count {
+                model.decide(p.baseAddress! + r * k, into: &chosen)
+                if model.multiLabel {
+                    for label in 0..<k { correct.append(chosen.contains(label) == truth.contains(r, label)) }
+                } else {
+                    correct.append(chosen.first.map { truth.contains(r, $0) } ?? false)
+                }
+            }
+        }
+        return correct
     }
 
     /// Fits probabilities to the out-of-fold scores and folds them into the weights, then picks each

@@ -17,6 +17,15 @@ public enum NaiveBayesScaling: String, Codable, Sendable, CaseIterable {
     case auto
 }
 
+/// Whether a model gets word-vector features (`WordVectors`) beside its sparse ones.
+public enum WordVectorUse: String, Codable, Sendable, CaseIterable {
+    case on, off
+    /// Trains the model both ways and keeps the one whose cross-validated score is higher (the mean of
+    /// micro- and macro-F1 for multi-label models, accuracy on the calibration fold for single-label
+    /// ones; ties: without). Needs cross-validation (on without it).
+    case auto
+}
+
 /// Everything `Trainer` needs besides the data. Defaults are the ones `lede-train` uses.
 public struct TrainingOptions: Sendable {
     public var features = FeatureSettings()
@@ -46,8 +55,9 @@ public struct TrainingOptions: Sendable {
     public var threads = Parallel.availableCores
     /// nil: multi-label when any document has no label or several.
     public var multiLabel: Bool? = nil
-    /// Dimensions of the word vectors learned from the training text (`WordVectorLearner`), whose
-    /// features (`WordVectors`) join the sparse ones; 0: none.
+    /// Whether the word-vector features join the sparse ones (see `WordVectorUse`) ...
+    public var wordVectors = WordVectorUse.auto
+    /// ... and the dimensions of the vectors, learned from the training text (`WordVectorLearner`).
     public var wordVectorDimensions = 300
     /// The length of the word-vector feature block (`WordVectors.weight`), against the unit-length tf-idf.
     public var wordVectorWeight: Float = 0.5
@@ -68,8 +78,8 @@ public struct TrainingOptions: Sendable {
         guard maxIterations >= 1 else { throw LedeError.invalidOption("--max-iterations must be at least 1") }
         guard folds >= 0, folds <= 100 else { throw LedeError.invalidOption("--folds must be between 0 and 100") }
         guard !autotune || folds >= 2 else { throw LedeError.invalidOption("--autotune needs cross-validation: --folds 2 or more") }
-        guard (0...1024).contains(wordVectorDimensions) else {
-            throw LedeError.invalidOption("--word-vectors must be between 0 (none) and 1024 dimensions")
+        guard (1...1024).contains(wordVectorDimensions) else {
+            throw LedeError.invalidOption("--word-vector-dimensions must be between 1 and 1024 (turn them off with --word-vectors off)")
         }
         guard wordVectorWeight > 0, wordVectorWeight.isFinite else {
             throw LedeError.invalidOption("--word-vector-weight must be a positive number, such as 0.5")

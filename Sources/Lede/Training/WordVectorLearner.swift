@@ -15,7 +15,7 @@ public struct WordVectorLearner: Sendable {
     public var dimensions = 300
     public var window = 5
     /// Subspace iterations of the randomized SVD (each two passes over the PPMI matrix) ...
-    public var powerIterations = 4
+    public var powerIterations = 2
     /// ... and the extra random directions it carries beyond `dimensions`.
     public var oversampling = 10
     public var seed: UInt64 = 1
@@ -33,14 +33,15 @@ public struct WordVectorLearner: Sendable {
         var random = Random(seed: seed)
         var omega = [Float](repeating: 0, count: words * width)
         for i in omega.indices { omega[i] = random.gaussian() }
+        // Y = (M M^T)^q M Omega, re-orthonormalized once per M M^T: in single precision that keeps the
+        // spread of the columns' lengths (the squared singular values' ratios) well inside 24 bits.
         var y = ppmi.multiply(omega, width: width, transposed: false, threads: threads)
         for _ in 0..<powerIterations {
-            Self.orthonormalize(&y, rows: words, columns: width)
-            var z = ppmi.multiply(y, width: width, transposed: true, threads: threads)
-            Self.orthonormalize(&z, rows: words, columns: width)
+            Self.orthonormalize(&y, rows: words, columns: width, passes: 1)
+            let z = ppmi.multiply(y, width: width, transposed: true, threads: threads)
             y = ppmi.multiply(z, width: width, transposed: false, threads: threads)
         }
-        Self.orthonormalize(&y, rows: words, columns: width)
+        Self.orthonormalize(&y, rows: words, columns: width, passes: 2)
         // B = Q^T PPMI (width x words); B B^T = Z^T Z with Z = PPMI^T Q; B = W S V^T gives PPMI ~ (Q W) S V^T.
         let z = ppmi.multiply(y, width: width, transposed: true, threads: threads)
         let gram = Self.gram(z, rows: words, columns: width)
@@ -221,11 +222,11 @@ public struct WordVectorLearner: Sendable {
         return g.map(Double.init)
     }
 
-    /// Replaces the columns of X (rows x columns) by an orthonormal basis of their span: Cholesky QR,
-    /// twice (`X^T X = R^T R`, `X <- X R^-1`; the second pass restores the orthogonality the first loses
-    /// in single precision). A tiny ridge keeps the factorization defined for dependent columns.
-    static func orthonormalize(_ x: inout [Float], rows: Int, columns n: Int) {
-        for _ in 0..<2 {
+    /// Replaces the columns of X (rows x columns) by an orthonormal basis of their span: Cholesky QR
+    /// (`X^T X = R^T R`, `X <- X R^-1`), `passes` times (a second pass restores the orthogonality the
+    /// first loses in single precision). A tiny ridge keeps the factorization defined for dependent columns.
+    static func orthonormalize(_ x: inout [Float], rows: Int, columns n: Int, passes: Int) {
+        for _ in 0..<passes {
             var g = gram(x, rows: rows, columns: n)
             var trace = 0.0
             for i in 0..<n { trace += g[i * n + i] }
