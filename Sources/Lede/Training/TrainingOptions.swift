@@ -64,7 +64,7 @@ public struct TrainingOptions: Sendable {
     /// At most this many words get a vector: the most frequent unigram columns seen at least twice ...
     public static let wordVectorWords = 30_000
     /// ... in the first documents of the training data, up to this many tokens.
-    public static let wordVectorTokens = 20_000_000
+    public static let wordVectorTokens = 10_000_000
     /// Fraction of the training data held out for the report when no validation file is given
     /// (0: report from cross-validation instead).
     public var validationFraction = 0.0

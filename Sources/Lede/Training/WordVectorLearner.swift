@@ -37,14 +37,14 @@ public struct WordVectorLearner: Sendable {
         // spread of the columns' lengths (the squared singular values' ratios) well inside 24 bits.
         var y = ppmi.multiply(omega, width: width, transposed: false, threads: threads)
         for _ in 0..<powerIterations {
-            Self.orthonormalize(&y, rows: words, columns: width, passes: 1)
+            Self.orthonormalize(&y, rows: words, columns: width, passes: 1, threads: threads)
             let z = ppmi.multiply(y, width: width, transposed: true, threads: threads)
             y = ppmi.multiply(z, width: width, transposed: false, threads: threads)
         }
-        Self.orthonormalize(&y, rows: words, columns: width, passes: 2)
+        Self.orthonormalize(&y, rows: words, columns: width, passes: 2, threads: threads)
         // B = Q^T PPMI (width x words); B B^T = Z^T Z with Z = PPMI^T Q; B = W S V^T gives PPMI ~ (Q W) S V^T.
         let z = ppmi.multiply(y, width: width, transposed: true, threads: threads)
-        let gram = Self.gram(z, rows: words, columns: width)
+        let gram = Self.gram(z, rows: words, columns: width, threads: threads)
         let eigen = SymmetricEigen(gram, n: width)
         var basis = [Float](repeating: 0, count: width * rank)  // W's first columns scaled by S^(1/2)
         for i in 0..<rank {
@@ -53,15 +53,7 @@ public struct WordVectorLearner: Sendable {
             for j in 0..<width { basis[j * rank + i] = Float(eigen.vectors[i * width + j] * scale) }
         }
         var vectors = [Float](repeating: 0, count: words * dimensions)
-        var u = [Float](repeating: 0, count: words * rank)
-        y.withUnsafeBufferPointer { q in
-            basis.withUnsafeBufferPointer { b in
-                u.withUnsafeMutableBufferPointer { out in
-                    BLAS.gemm(m: words, n: rank, k: width, alpha: 1, a: q.baseAddress!, b: b.baseAddress!, beta: 0,
-                              c: out.baseAddress!)
-                }
-            }
-        }
+        let u = Self.multiply(y, rows: words, columns: width, by: basis, width: rank, threads: threads)
         for w in 0..<words {
             var norm = 0.0
             for i in 0..<rank { norm += Double(u[w * rank + i]) * Double(u[w * rank + i]) }
@@ -156,92 +148,106 @@ public struct WordVectorLearner: Sendable {
         return PairMatrix(rowOffsets: rowCounts, columns: columns, values: values, transposedValues: transposedValues)
     }
 
-    /// Distinct unordered word pairs at distance 1...window, as sorted keys `a << 32 | b` (a <= b), with
-    /// their counts: keys are sorted and merged in chunks, so memory follows the distinct pairs.
+    /// Distinct unordered word pairs at distance 1...window, as keys `a << 32 | b` (a <= b) sorted, with
+    /// their counts. Pairs are bucketed by their first word (two passes: sizes, then fill), and each bucket
+    /// sorted on its own.
     static func countPairs(tokens: [Int32], offsets: [Int], window: Int) -> (keys: [UInt64], counts: [UInt32]) {
+        let words = Int(tokens.max() ?? -1) + 1
+        func forEachPair(_ body: (Int32, Int32) -> Void) {
+            for d in 0..<(offsets.count - 1) {
+                let end = offsets[d + 1]
+                for i in offsets[d]..<end {
+                    let a = tokens[i]
+                    for j in (i + 1)..<min(end, i + 1 + window) {
+                        let b = tokens[j]
+                        if a <= b { body(a, b) } else { body(b, a) }
+                    }
+                }
+            }
+        }
+        var bucketStart = [Int](repeating: 0, count: words + 1)
+        forEachPair { a, _ in bucketStart[Int(a) + 1] += 1 }
+        for w in 0..<words { bucketStart[w + 1] += bucketStart[w] }
+        var seconds = [Int32](repeating: 0, count: bucketStart[words])
+        var next = Array(bucketStart.prefix(words))
+        forEachPair { a, b in
+            seconds[next[Int(a)]] = b
+            next[Int(a)] += 1
+        }
         var keys: [UInt64] = [], counts: [UInt32] = []
-        var chunk: [UInt64] = []
-        let chunkSize = 1 << 22
-        chunk.reserveCapacity(chunkSize + 2 * window)
-        func flush() {
-            chunk.sort()
-            var merged: [UInt64] = [], mergedCounts: [UInt32] = []
-            merged.reserveCapacity(keys.count + chunk.count)
-            mergedCounts.reserveCapacity(keys.count + chunk.count)
-            var i = 0, j = 0
-            while i < keys.count || j < chunk.count {
-                if j == chunk.count || (i < keys.count && keys[i] < chunk[j]) {
-                    merged.append(keys[i])
-                    mergedCounts.append(counts[i])
-                    i += 1
-                    continue
-                }
-                let key = chunk[j]
-                var run = 0
-                while j < chunk.count && chunk[j] == key {
-                    run += 1
-                    j += 1
-                }
-                if i < keys.count && keys[i] == key {
-                    run += Int(counts[i])
-                    i += 1
-                }
-                merged.append(key)
-                mergedCounts.append(UInt32(clamping: run))
-            }
-            keys = merged
-            counts = mergedCounts
-            chunk.removeAll(keepingCapacity: true)
-        }
-        for d in 0..<(offsets.count - 1) {
-            let start = offsets[d], end = offsets[d + 1]
-            for i in start..<end {
-                let a = tokens[i]
-                for j in (i + 1)..<min(end, i + 1 + window) {
-                    let b = tokens[j]
-                    chunk.append(a <= b ? UInt64(a) << 32 | UInt64(b) : UInt64(b) << 32 | UInt64(a))
-                }
-                if chunk.count >= chunkSize { flush() }
+        for a in 0..<words {
+            let range = bucketStart[a]..<bucketStart[a + 1]
+            seconds[range].sort()
+            var k = range.lowerBound
+            while k < range.upperBound {
+                let b = seconds[k]
+                var end = k + 1
+                while end < range.upperBound && seconds[end] == b { end += 1 }
+                keys.append(UInt64(a) << 32 | UInt64(UInt32(b)))
+                counts.append(UInt32(end - k))
+                k = end
             }
         }
-        flush()
         return (keys, counts)
     }
 
     // MARK: - Dense steps
 
-    /// `X^T X` (columns x columns) in Double, for row-major X (rows x columns).
-    static func gram(_ x: [Float], rows: Int, columns: Int) -> [Double] {
-        var g = [Float](repeating: 0, count: columns * columns)
+    /// Rows per block of the dense products, which run a block per thread.
+    static let denseBlock = 4096
+
+    /// `X^T X` (columns x columns) in Double, for row-major X (rows x columns): per row block, summed.
+    static func gram(_ x: [Float], rows: Int, columns n: Int, threads: Int = 1) -> [Double] {
+        let blocks = max(1, (rows + denseBlock - 1) / denseBlock)
+        var partial = [Float](repeating: 0, count: blocks * n * n)
         x.withUnsafeBufferPointer { a in
-            g.withUnsafeMutableBufferPointer { c in
-                BLAS.gemm(m: columns, n: columns, k: rows, alpha: 1, a: a.baseAddress!, transposeA: true,
-                          b: a.baseAddress!, beta: 0, c: c.baseAddress!)
+            partial.withUnsafeMutableBufferPointer { c in
+                let a = a.baseAddress!, c = c.baseAddress!
+                Parallel.forEach(blocks: blocks, threads: threads) { block in
+                    let first = block * denseBlock, count = min(rows, first + denseBlock) - first
+                    guard count > 0 else { return }
+                    BLAS.gemm(m: n, n: n, k: count, alpha: 1, a: a + first * n, transposeA: true,
+                              b: a + first * n, beta: 0, c: c + block * n * n)
+                }
             }
         }
-        return g.map(Double.init)
+        var g = [Double](repeating: 0, count: n * n)
+        for block in 0..<blocks {
+            for i in 0..<(n * n) { g[i] += Double(partial[block * n * n + i]) }
+        }
+        return g
+    }
+
+    /// `X B` for row-major X (rows x n) and B (n x width), a row block per thread.
+    static func multiply(_ x: [Float], rows: Int, columns n: Int, by b: [Float], width: Int, threads: Int = 1) -> [Float] {
+        var out = [Float](repeating: 0, count: rows * width)
+        let blocks = max(1, (rows + denseBlock - 1) / denseBlock)
+        x.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                out.withUnsafeMutableBufferPointer { c in
+                    let a = a.baseAddress!, b = b.baseAddress!, c = c.baseAddress!
+                    Parallel.forEach(blocks: blocks, threads: threads) { block in
+                        let first = block * denseBlock, count = min(rows, first + denseBlock) - first
+                        guard count > 0 else { return }
+                        BLAS.gemm(m: count, n: width, k: n, alpha: 1, a: a + first * n, b: b, beta: 0, c: c + first * width)
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// Replaces the columns of X (rows x columns) by an orthonormal basis of their span: Cholesky QR
     /// (`X^T X = R^T R`, `X <- X R^-1`), `passes` times (a second pass restores the orthogonality the
     /// first loses in single precision). A tiny ridge keeps the factorization defined for dependent columns.
-    static func orthonormalize(_ x: inout [Float], rows: Int, columns n: Int, passes: Int) {
+    static func orthonormalize(_ x: inout [Float], rows: Int, columns n: Int, passes: Int, threads: Int = 1) {
         for _ in 0..<passes {
-            var g = gram(x, rows: rows, columns: n)
+            var g = gram(x, rows: rows, columns: n, threads: threads)
             var trace = 0.0
             for i in 0..<n { trace += g[i * n + i] }
             let ridge = max(trace / Double(n), .leastNormalMagnitude) * 1e-6
             for i in 0..<n { g[i * n + i] += ridge }
-            let inverse = upperCholeskyInverse(g, n: n)
-            var result = [Float](repeating: 0, count: rows * n)
-            x.withUnsafeBufferPointer { a in
-                inverse.withUnsafeBufferPointer { b in
-                    result.withUnsafeMutableBufferPointer { c in
-                        BLAS.gemm(m: rows, n: n, k: n, alpha: 1, a: a.baseAddress!, b: b.baseAddress!, beta: 0, c: c.baseAddress!)
-                    }
-                }
-            }
-            x = result
+            x = multiply(x, rows: rows, columns: n, by: upperCholeskyInverse(g, n: n), width: n, threads: threads)
         }
     }
 
