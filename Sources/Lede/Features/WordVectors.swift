@@ -1,3 +1,5 @@
+import CLedeSupport
+
 /// Dense features from word vectors: the direction of a document's tf-idf-weighted sum of word vectors,
 ///
 ///     m = sum_j x_j e_j,    features = weight * m / ||m||   (none when m = 0),
@@ -59,13 +61,17 @@ public struct WordVectors: Sendable {
         m.update(repeating: 0, count: d)
         let rowOf = rowOfColumn.base, codes = self.codes.base, scales = self.scales.base
         var found = false
+        let ahead = 4  // rows fetched ahead: a row is a few cache lines, usually not in cache
+        let lines = (d + 63) / 64
         for e in 0..<vector.count {
+            if e + ahead < vector.count {
+                let next = Int(rowOf[Int(vector.columns[e + ahead])])
+                if next >= 0 { for line in 0..<lines { lede_prefetch(codes + next * d + line * 64) } }
+            }
             let row = Int(rowOf[Int(vector.columns[e])])
             guard row >= 0 else { continue }
             found = true
-            let s = vector.values[e] * scales[row]
-            let code = codes + row * d
-            for i in 0..<d { m[i] += s * Float(code[i]) }
+            lede_add_scaled_codes(m, codes + row * d, vector.values[e] * scales[row], d)
         }
         guard found else { return }
         var squares: Float = 0
