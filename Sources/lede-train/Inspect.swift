@@ -51,6 +51,7 @@ struct Inspect: ParsableCommand {
         let type: String
         let columns: Int
         let features: FeatureSettings
+        let wordVectors: WordVectorSettings?
         let training: TrainingMetadata?
         let sections: [String: Int]
         let labels: [String: LabelSummary]
@@ -77,7 +78,7 @@ struct Inspect: ParsableCommand {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
                 let summary = Summary(model: model, type: type, columns: meta.columns, features: meta.features,
-                                      training: meta.training, sections: Dictionary(uniqueKeysWithValues: sections.map { ($0.tag, $0.bytes) }),
+                                      wordVectors: meta.wordVectors, training: meta.training, sections: Dictionary(uniqueKeysWithValues: sections.map { ($0.tag, $0.bytes) }),
                                       labels: summaries)
                 print(String(decoding: try encoder.encode(summary), as: UTF8.self))
                 return
@@ -115,6 +116,11 @@ struct Inspect: ParsableCommand {
         print("model: \(model)")
         print("type: \(type), \(k) labels")
         print("features: \(meta.columns) columns, \(f.hashBits.map { "hashing 2^\($0)" } ?? "vocabulary"), n-grams \(f.ngramMin)...\(f.ngramMax), min-df \(f.minDF), max-df \(f.maxDF), sublinear tf \(f.sublinearTF), smooth idf \(f.smoothIDF), norm \(f.norm.rawValue)")
+        if let vectors = meta.wordVectors {
+            print("word vectors: \(vectors.words) words x \(vectors.dimensions) dimensions, weight \(vectors.weight) (\(vectors.dimensions) dense features after the \(meta.columns) sparse ones)")
+        } else {
+            print("word vectors: none")
+        }
         if let t = meta.training {
             let loss = t.loss ?? "logistic"
             let regularization = t.c.map { "C \($0)" } ?? "lambda \(t.lambda)"
