@@ -112,7 +112,10 @@ public final class Trainer {
             try Trainer.checkMemory(columns: space.columns, labels: k, threads: options.threads)
         }
         var wordVectors: WordVectors?
-        if options.wordVectors != .off && options.wordVectorDimensions > 0 {
+        let documents = builder.corpus.documentCount
+        if options.wordVectors == .auto && documents > TrainingOptions.wordVectorAutoDocuments {
+            progress("word vectors: off (auto compares with and without them on up to \(TrainingOptions.wordVectorAutoDocuments) training documents, this data has \(documents); --word-vectors on uses them)")
+        } else if options.wordVectors != .off {
             var learner = WordVectorLearner()
             learner.dimensions = options.wordVectorDimensions
             learner.seed = options.seed
