@@ -35,6 +35,8 @@ final class CountsTests: XCTestCase {
         // The vocabulary and idf fitted from the merged counts are the one pass's: the same model file.
         var options = TrainingOptions()
         options.threads = 2
+        options.wordVectors = .on  // learned from the documents' text in both cases
+        options.wordVectorDimensions = 16
         let direct = try Trainer(options: options).train(try LabeledDataReader(path: train.path)).model
         let fromCounts = try Trainer(options: options).train(try LabeledDataReader(path: train.path), counts: merged).model
         XCTAssertEqual(try ModelFile.serialize(direct), try ModelFile.serialize(fromCounts))

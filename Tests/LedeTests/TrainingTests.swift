@@ -147,14 +147,16 @@ final class ShippedModelTests: XCTestCase {
         var files: [[UInt8]] = []
         var options = TrainingOptions()
         options.seed = 1
-        options.naiveBayesScaling = .on
         for threads in [1, 2] {
             options.threads = threads
             let outcome = try Trainer(options: options).train(try LabeledDataReader(path: train), validation: try LabeledDataReader(path: dev))
             files.append(try ModelFile.serialize(outcome.model))
         }
         XCTAssertEqual(files[0], files[1], "same seed, 1 and 2 threads: identical model bytes")
-        let shipped = try ModelFile.load(root.appendingPathComponent("models/topics.lede").path)
+        let shippedPath = root.appendingPathComponent("models/topics.lede").path
+        XCTAssertEqual(files[0], [UInt8](try Data(contentsOf: URL(fileURLWithPath: shippedPath))),
+                       "models/README.md's command rebuilds the shipped file byte for byte")
+        let shipped = try ModelFile.load(shippedPath)
         XCTAssertEqual(shipped.labels, ["conflict", "geopolitics", "sanctions"])
         XCTAssertEqual(shipped.metadata.features, options.features)
         XCTAssertEqual(shipped.metadata.training?.trainingDocuments, 3164)

@@ -9,7 +9,7 @@ static inline __attribute__((always_inline)) void lede_prefetch(const void *addr
 }
 
 /// sum[i] += scale * codes[i] for i < count: one word vector's 8-bit codes added to a document's sum.
-/// Built for AVX2 and for the baseline, picked at load time by the CPU it runs on.
+/// Built for AVX2 and for the baseline; the first call picks the one the CPU runs.
 void lede_add_scaled_codes(float *sum, const int8_t *codes, float scale, long count);
 
 #endif
