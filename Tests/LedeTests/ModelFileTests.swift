@@ -119,6 +119,36 @@ final class ModelFileTests: XCTestCase {
         try assertRefused(sectionCount, mentions: "sections")
     }
 
+    /// `bytes` with the header's checksum made right again: what a file damaged by a writer, not in
+    /// transit, would look like.
+    func resealed(_ bytes: [UInt8]) -> [UInt8] {
+        var bytes = bytes
+        let checksum = bytes.withUnsafeBytes { Checksum.compute(UnsafeRawBufferPointer(rebasing: $0[64...])) }
+        for k in 0..<8 { bytes[32 + k] = UInt8(truncatingIfNeeded: checksum >> (8 * UInt64(k))) }
+        return bytes
+    }
+
+    func testInconsistentWordVectorSectionsAreRefused() throws {
+        var options = TrainingOptions()
+        options.features.minDF = .count(1)
+        options.wordVectors = .on
+        options.wordVectorDimensions = 8
+        let withVectors = try Trainer(options: options).train(try LabeledDataReader(path: TestSupport.toyMultiLabel(in: directory).path)).model
+        let good = try ModelFile.serialize(withVectors)
+        XCTAssertEqual(resealed(good), good)
+        let table = sections(good)
+        XCTAssertTrue(Set(table.map(\.tag)).isSuperset(of: ["WVRW", "WVCD", "WVSC"]))
+        let rows = try XCTUnwrap(table.first { $0.tag == "WVRW" })
+        var outOfRange = good
+        for k in 0..<4 { outOfRange[rows.offset + k] = k == 3 ? 0x7F : 0xFF }  // column 0's row: Int32.max
+        try assertRefused(resealed(outOfRange), mentions: "out of range")
+        let codesIndex = try XCTUnwrap(table.firstIndex { $0.tag == "WVCD" })
+        let codesEntry = 64 + 32 * codesIndex
+        var missing = good
+        missing.replaceSubrange(codesEntry..<codesEntry + 4, with: Array("XXXX".utf8))
+        try assertRefused(resealed(missing), mentions: "WVCD is missing")
+    }
+
     func testAHeaderClaimingMoreBytesThanTheFileIsRefusedFirst() throws {
         var huge = [UInt8](try Data(contentsOf: URL(fileURLWithPath: modelPath)))
         for k in 0..<8 { huge[24 + k] = k == 7 ? 0x10 : 0 }  // declared size 2^60 bytes
