@@ -131,6 +131,9 @@ struct Inspect: ParsableCommand {
             if let scaled = t.naiveBayesScaledLabels {
                 print("naive Bayes scaling: \(scaled.count == k ? "every label" : scaled.isEmpty ? "no label" : scaled.joined(separator: ", "))")
             }
+            if let choice = t.wordVectorChoice {
+                print("word vectors \(choice.kept ? "kept" : "left out") by cross-validation: score \(String(format: "%.4f", choice.scoreWithout)) without, \(String(format: "%.4f", choice.scoreWith)) with; \(choice.onlyWithRight) decisions right only with them, \(choice.onlyWithoutRight) only without, McNemar z \(String(format: "%.2f", choice.z))")
+            }
             if let trials = t.autotune {
                 print("autotune: " + trials.map { "C \($0.c): \(String(format: "%.4f", $0.score))" }.joined(separator: ", "))
             }

@@ -153,6 +153,12 @@ final class WordVectorTests: XCTestCase {
         let sum = explanation.terms.reduce(explanation.bias) { $0 + $1.contribution }
         XCTAssertEqual(sum, explanation.margin, accuracy: 1e-4)
 
+        options.wordVectors = .auto
+        let chosen = try Trainer(options: options).train(try LabeledDataReader(path: TestSupport.toyMultiLabel(in: directory).path)).model
+        let choice = try XCTUnwrap(chosen.metadata.training?.wordVectorChoice, "auto records its comparison")
+        XCTAssertEqual(choice.kept, chosen.wordVectors != nil)
+        XCTAssertEqual(choice.kept, choice.z > McNemar.significant)
+
         options.wordVectors = .off
         let plain = try Trainer(options: options).train(try LabeledDataReader(path: TestSupport.toyMultiLabel(in: directory).path)).model
         XCTAssertNil(plain.wordVectors)

@@ -62,6 +62,8 @@ public struct TrainingMetadata: Codable, Equatable, Sendable {
     /// Report on the out-of-fold predictions, thresholds applied (they were chosen on the same
     /// predictions, so it leans optimistic for multi-label data).
     public var crossValidation: EvaluationReport?
+    /// How `--word-vectors auto` decided, when it compared (nil otherwise).
+    public var wordVectorChoice: WordVectorChoice?
 
     public init(ledeVersion: String = Lede.version, trainingDocuments: Int, validationDocuments: Int, lambda: Double,
                 maxIterations: Int, iterations: Int, converged: Bool, finalLoss: Double, seed: UInt64,
@@ -89,6 +91,27 @@ public struct AutotuneTrial: Codable, Equatable, Sendable {
     public init(c: Double, score: Double) {
         self.c = c
         self.score = score
+    }
+}
+
+/// The comparison behind `--word-vectors auto`: cross-validated scores (as `AutotuneTrial.score`) without
+/// and with the word vectors, McNemar's test on the decisions, and whether they were kept.
+public struct WordVectorChoice: Codable, Equatable, Sendable {
+    public var scoreWithout: Double
+    public var scoreWith: Double
+    /// Decisions right only without them, and only with them.
+    public var onlyWithoutRight: Int
+    public var onlyWithRight: Int
+    public var z: Double
+    public var kept: Bool
+
+    public init(scoreWithout: Double, scoreWith: Double, test: McNemar, kept: Bool) {
+        self.scoreWithout = scoreWithout
+        self.scoreWith = scoreWith
+        onlyWithoutRight = test.onlyFirstRight
+        onlyWithRight = test.onlySecondRight
+        z = test.z
+        self.kept = kept
     }
 }
 

@@ -29,7 +29,7 @@ public final class Trainer {
         try options.validate()
         let builder = try counts.map { try VocabularyBuilder(settings: options.features, counts: $0) }
             ?? VocabularyBuilder(settings: options.features)
-        builder.wordStreamLimit = options.wordVectorDimensions > 0 ? TrainingOptions.wordVectorTokens : 0
+        builder.wordStreamLimit = options.wordVectors != .off ? TrainingOptions.wordVectorTokens : 0
         var heldOut = HashedCorpus()
         var labelNames: [String] = []
         var labelIndex: [String: Int] = [:]
@@ -161,6 +161,7 @@ public final class Trainer {
         }
         var x = sparseX
         var chosenFit: CalibratedFit?  // a final fit made while choosing, for C = options.c
+        var choice: WordVectorChoice?
         if let vectors = wordVectors {
             let augmented = vectors.augment(sparseX)
             x = augmented
@@ -169,6 +170,8 @@ public final class Trainer {
                 let (scoreWithout, scoreWith) = (score(without.crossValidation!), score(with.crossValidation!))
                 let test = McNemar(without.correct!, with.correct!)
                 progress("word vectors: cross-validated \(criterion) \(String(format: "%.4f", scoreWithout)) without, \(String(format: "%.4f", scoreWith)) with; \(test.onlySecondRight) decisions right only with, \(test.onlyFirstRight) only without (z \(String(format: "%.2f", test.z)))")
+                choice = WordVectorChoice(scoreWithout: scoreWithout, scoreWith: scoreWith, test: test,
+                                          kept: test.z > McNemar.significant)
                 if test.z > McNemar.significant {
                     chosenFit = with
                 } else {
@@ -219,6 +222,7 @@ public final class Trainer {
         metadata.autotune = search
         metadata.naiveBayesScaledLabels = fit.naiveBayesScaled.map { flags in zip(sortedNames, flags).filter(\.1).map(\.0) }
         metadata.crossValidation = crossValidation
+        metadata.wordVectorChoice = choice
         return Outcome(model: LedeModel(space: space, wordVectors: wordVectors, linear: linear, training: metadata),
                        report: report ?? crossValidation, trainingSummary: summary, features: x.columns)
     }
