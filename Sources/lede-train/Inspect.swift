@@ -132,7 +132,7 @@ struct Inspect: ParsableCommand {
                 print("naive Bayes scaling: \(scaled.count == k ? "every label" : scaled.isEmpty ? "no label" : scaled.joined(separator: ", "))")
             }
             if let choice = t.wordVectorChoice {
-                print("word vectors \(choice.kept ? "kept" : "left out") by cross-validation: score \(String(format: "%.4f", choice.scoreWithout)) without, \(String(format: "%.4f", choice.scoreWith)) with; \(choice.onlyWithRight) decisions right only with them, \(choice.onlyWithoutRight) only without, McNemar z \(String(format: "%.2f", choice.z))")
+                print("word vectors \(choice.kept ? "kept" : "left out") by cross-validation: score \(String(format: "%.4f", choice.scoreWithout)) without, \(String(format: "%.4f", choice.scoreWith)) with; higher with them in \(String(format: "%.1f", choice.bootstrapFraction * 100))% of paired bootstrap resamples")
             }
             if let trials = t.autotune {
                 print("autotune: " + trials.map { "C \($0.c): \(String(format: "%.4f", $0.score))" }.joined(separator: ", "))

@@ -97,7 +97,7 @@ struct Train: ParsableCommand {
     @Option(help: "Squared hinge: scale each label's features by their naive Bayes log-count ratios (NBSVM): on, off, or auto (on for single-label models, chosen per label by cross-validation for multi-label ones).")
     var nbScaling: String = TrainingOptions().naiveBayesScaling.rawValue
 
-    @Option(help: "Word-vector features: vectors learned from the training text (co-occurrence PPMI, truncated SVD), whose normalized tf-idf-weighted sum per document joins the features. on, off, or auto (up to 5,000 training documents: trains both ways and keeps them if significantly better by McNemar's test on the cross-validated decisions; off on larger data).")
+    @Option(help: "Word-vector features: vectors learned from the training text (co-occurrence PPMI, truncated SVD), whose normalized tf-idf-weighted sum per document joins the features. on, off, or auto (up to 5,000 training documents: trains both ways and keeps them when they score higher in over 90% of paired bootstrap resamples of the cross-validated decisions; off on larger data).")
     var wordVectors: String = TrainingOptions().wordVectors.rawValue
 
     @Option(help: "Dimensions of the word vectors.")

@@ -102,12 +102,27 @@ final class WordVectorTests: XCTestCase {
         XCTAssertEqual(without.count, 1, "a document with no word that has a vector gets no dense features")
     }
 
-    func testMcNemarCountsTheDisagreements() {
-        let test = McNemar([true, true, false, false, true, false], [true, false, true, true, true, true])
-        XCTAssertEqual(test.onlyFirstRight, 1)
-        XCTAssertEqual(test.onlySecondRight, 3)
-        XCTAssertEqual(test.z, 2 / 2, accuracy: 1e-12)
-        XCTAssertEqual(McNemar([true], [true]).z, 0)
+    func testPairedBootstrapFavoursTheModelThatIsRightMoreOften() {
+        // 40 documents, 2 labels; the truth is label 0 on even documents, label 1 on odd ones.
+        var weak = PairedBootstrap.Decisions(labels: 2), strong = weak, same = weak
+        for d in 0..<40 {
+            let truth = [d % 2]
+            weak.add(predicted: d % 4 == 0 ? [1 - d % 2] : truth, truth: truth)  // a quarter wrong
+            strong.add(predicted: truth, truth: truth)
+            same.add(predicted: d % 4 == 0 ? [1 - d % 2] : truth, truth: truth)
+        }
+        XCTAssertEqual(PairedBootstrap.fractionSecondBetter(weak, same, multiLabel: true), 0.5, "identical decisions tie")
+        XCTAssertGreaterThan(PairedBootstrap.fractionSecondBetter(weak, strong, multiLabel: true), 0.99)
+        XCTAssertLessThan(PairedBootstrap.fractionSecondBetter(strong, weak, multiLabel: false), 0.01)
+        XCTAssertEqual(PairedBootstrap.fractionSecondBetter(weak, strong, multiLabel: true, seed: 3),
+                       PairedBootstrap.fractionSecondBetter(weak, strong, multiLabel: true, seed: 3))
+
+        // One document of 40 apart: a difference the resampling cannot tell from chance.
+        var almost = PairedBootstrap.Decisions(labels: 2)
+        for d in 0..<40 { almost.add(predicted: d == 0 ? [1] : [d % 2], truth: [d % 2]) }
+        let fraction = PairedBootstrap.fractionSecondBetter(almost, strong, multiLabel: false)
+        XCTAssertGreaterThan(fraction, 0.5)
+        XCTAssertLessThan(fraction, PairedBootstrap.confidence)
     }
 
     func testNaiveBayesScalingLeavesTheDenseColumnsAlone() {
@@ -157,7 +172,7 @@ final class WordVectorTests: XCTestCase {
         let chosen = try Trainer(options: options).train(try LabeledDataReader(path: TestSupport.toyMultiLabel(in: directory).path)).model
         let choice = try XCTUnwrap(chosen.metadata.training?.wordVectorChoice, "auto records its comparison")
         XCTAssertEqual(choice.kept, chosen.wordVectors != nil)
-        XCTAssertEqual(choice.kept, choice.z > McNemar.significant)
+        XCTAssertEqual(choice.kept, choice.bootstrapFraction > PairedBootstrap.confidence)
 
         options.wordVectors = .off
         let plain = try Trainer(options: options).train(try LabeledDataReader(path: TestSupport.toyMultiLabel(in: directory).path)).model

@@ -36,6 +36,15 @@ public struct MetricsAccumulator: Sendable {
         counts = Array(repeating: LabelCounts(), count: labels.count)
     }
 
+    /// An accumulator holding these counts already.
+    public init(labels: [String], counts: [LabelCounts], documents: Int, exactMatches: Int) {
+        precondition(counts.count == labels.count)
+        self.labels = labels
+        self.counts = counts
+        self.documents = documents
+        self.exactMatches = exactMatches
+    }
+
     public mutating func add(predicted: [Int], truth: [Int]) {
         documents += 1
         let p = Set(predicted), t = Set(truth)

@@ -95,22 +95,18 @@ public struct AutotuneTrial: Codable, Equatable, Sendable {
 }
 
 /// The comparison behind `--word-vectors auto`: cross-validated scores (as `AutotuneTrial.score`) without
-/// and with the word vectors, McNemar's test on the decisions, and whether they were kept.
+/// and with the word vectors, the fraction of paired bootstrap resamples of the documents in which they
+/// scored higher (`PairedBootstrap`), and whether they were kept.
 public struct WordVectorChoice: Codable, Equatable, Sendable {
     public var scoreWithout: Double
     public var scoreWith: Double
-    /// Decisions right only without them, and only with them.
-    public var onlyWithoutRight: Int
-    public var onlyWithRight: Int
-    public var z: Double
+    public var bootstrapFraction: Double
     public var kept: Bool
 
-    public init(scoreWithout: Double, scoreWith: Double, test: McNemar, kept: Bool) {
+    public init(scoreWithout: Double, scoreWith: Double, bootstrapFraction: Double, kept: Bool) {
         self.scoreWithout = scoreWithout
         self.scoreWith = scoreWith
-        onlyWithoutRight = test.onlyFirstRight
-        onlyWithRight = test.onlySecondRight
-        z = test.z
+        self.bootstrapFraction = bootstrapFraction
         self.kept = kept
     }
 }

@@ -151,13 +151,13 @@ public final class Trainer {
             let calibrated = Trainer.calibrate(fit, labels: sortedNames, features: x.columns, multiLabel: multiLabel,
                                                truth: trainSets, rows: scoredRows)
             var crossValidation: EvaluationReport?
-            var correct: [Bool]?
+            var decisions: PairedBootstrap.Decisions?
             if let probabilities = calibrated.outOfFold, let scoredRows {
                 let truth = trainSets.subset(scoredRows)
                 crossValidation = Trainer.evaluate(calibrated.model, probabilities: probabilities, truth: truth)
-                correct = Trainer.correctDecisions(calibrated.model, probabilities: probabilities, truth: truth)
+                decisions = Trainer.decisions(calibrated.model, probabilities: probabilities, truth: truth)
             }
-            return CalibratedFit(fit: fit, model: calibrated.model, crossValidation: crossValidation, correct: correct)
+            return CalibratedFit(fit: fit, model: calibrated.model, crossValidation: crossValidation, decisions: decisions)
         }
         var x = sparseX
         var chosenFit: CalibratedFit?  // a final fit made while choosing, for C = options.c
@@ -168,11 +168,12 @@ public final class Trainer {
             if options.wordVectors == .auto && folds != nil {
                 let without = finalFit(sparseX, c: options.c), with = finalFit(augmented, c: options.c)
                 let (scoreWithout, scoreWith) = (score(without.crossValidation!), score(with.crossValidation!))
-                let test = McNemar(without.correct!, with.correct!)
-                progress("word vectors: cross-validated \(criterion) \(String(format: "%.4f", scoreWithout)) without, \(String(format: "%.4f", scoreWith)) with; \(test.onlySecondRight) decisions right only with, \(test.onlyFirstRight) only without (z \(String(format: "%.2f", test.z)))")
-                choice = WordVectorChoice(scoreWithout: scoreWithout, scoreWith: scoreWith, test: test,
-                                          kept: test.z > McNemar.significant)
-                if test.z > McNemar.significant {
+                let better = PairedBootstrap.fractionSecondBetter(without.decisions!, with.decisions!, multiLabel: multiLabel,
+                                                                  seed: options.seed)
+                let keep = better > PairedBootstrap.confidence
+                progress("word vectors: cross-validated \(criterion) \(String(format: "%.4f", scoreWithout)) without, \(String(format: "%.4f", scoreWith)) with; better with them in \(String(format: "%.1f", better * 100))% of bootstrap resamples")
+                choice = WordVectorChoice(scoreWithout: scoreWithout, scoreWith: scoreWith, bootstrapFraction: better, kept: keep)
+                if keep {
                     chosenFit = with
                 } else {
                     x = sparseX
@@ -232,27 +233,22 @@ public final class Trainer {
         var fit: LinearFit
         var model: LinearModel
         var crossValidation: EvaluationReport?
-        /// Per out-of-fold decision, whether it was right (see `correctDecisions`).
-        var correct: [Bool]?
+        /// The out-of-fold decisions, for comparing fits.
+        var decisions: PairedBootstrap.Decisions?
     }
 
-    /// Whether each decision on the documents was right: per document (the top label) for a single-label
-    /// model, per document and label (predicted or not) for a multi-label one.
-    static func correctDecisions(_ model: LinearModel, probabilities: [Float], truth: LabelSets) -> [Bool] {
+    /// The model's decisions on the documents whose probabilities are given.
+    static func decisions(_ model: LinearModel, probabilities: [Float], truth: LabelSets) -> PairedBootstrap.Decisions {
         let k = model.labelCount
         var chosen: [Int] = []
-        var correct: [Bool] = []
+        var decisions = PairedBootstrap.Decisions(labels: k)
         probabilities.withUnsafeBufferPointer { p in
             for r in 0..<truth.count {
                 model.decide(p.baseAddress! + r * k, into: &chosen)
-                if model.multiLabel {
-                    for label in 0..<k { correct.append(chosen.contains(label) == truth.contains(r, label)) }
-                } else {
-                    correct.append(chosen.first.map { truth.contains(r, $0) } ?? false)
-                }
+                decisions.add(predicted: chosen, truth: truth[r].map(Int.init))
             }
         }
-        return correct
+        return decisions
     }
 
     /// Fits probabilities to the out-of-fold scores and folds them into the weights, then picks each

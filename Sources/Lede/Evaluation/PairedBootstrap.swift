@@ -1,0 +1,71 @@
+/// The paired bootstrap of two models' decisions on the same documents (Efron and Tibshirani 1993; for
+/// comparing systems, Koehn 2004): draw the documents with replacement `resamples` times and count the
+/// draws in which the second model scores higher than the first; that fraction estimates the probability
+/// that the second is better on data like this. Scores are `Trainer`'s criterion: the mean of micro- and
+/// macro-F1 (multi-label) or accuracy (single-label), computed as `MetricsAccumulator` does.
+public struct PairedBootstrap: Sendable {
+    /// One model's decisions: per document and label, 0 (true negative), 1 (true positive), 2 (false
+    /// positive) or 3 (false negative); and per document whether the label set was exactly right.
+    public struct Decisions: Sendable {
+        public let labels: Int
+        public private(set) var outcomes: [UInt8] = []
+        public private(set) var exact: [Bool] = []
+
+        public init(labels: Int) { self.labels = labels }
+
+        public var documents: Int { exact.count }
+
+        public mutating func add(predicted: [Int], truth: [Int]) {
+            for label in 0..<labels {
+                let p = predicted.contains(label), t = truth.contains(label)
+                outcomes.append(p ? (t ? 1 : 2) : (t ? 3 : 0))
+            }
+            exact.append(Set(predicted) == Set(truth))
+        }
+    }
+
+    /// A fraction above this keeps the second model (the one with more features: it must be better in
+    /// nine resamples out of ten to be worth its cost).
+    public static let confidence = 0.90
+
+    /// The fraction of `resamples` draws in which `second` scores higher than `first` (ties count half).
+    public static func fractionSecondBetter(_ first: Decisions, _ second: Decisions, multiLabel: Bool,
+                                            resamples: Int = 1000, seed: UInt64 = 1) -> Double {
+        precondition(first.documents == second.documents && first.labels == second.labels)
+        let n = first.documents
+        guard n > 0 else { return 0.5 }
+        var state = TokenHash.fmix64(seed | 1)
+        var draws = [Int](repeating: 0, count: n)
+        var wins = 0.0
+        for _ in 0..<resamples {
+            for i in 0..<n {
+                state = TokenHash.fmix64(state &+ 0x9E37_79B9_7F4A_7C15)
+                draws[i] = Int(state % UInt64(n))
+            }
+            let a = score(first, draws, multiLabel: multiLabel), b = score(second, draws, multiLabel: multiLabel)
+            wins += b > a ? 1 : b == a ? 0.5 : 0
+        }
+        return wins / Double(resamples)
+    }
+
+    /// The criterion on the documents `draws` (with repeats).
+    static func score(_ decisions: Decisions, _ draws: [Int], multiLabel: Bool) -> Double {
+        let k = decisions.labels
+        var counts = [LabelCounts](repeating: LabelCounts(), count: k)
+        var exact = 0
+        for d in draws {
+            if decisions.exact[d] { exact += 1 }
+            for label in 0..<k {
+                switch decisions.outcomes[d * k + label] {
+                case 1: counts[label].truePositives += 1
+                case 2: counts[label].falsePositives += 1
+                case 3: counts[label].falseNegatives += 1
+                default: break
+                }
+            }
+        }
+        let report = MetricsAccumulator(labels: (0..<k).map(String.init), counts: counts, documents: draws.count,
+                                        exactMatches: exact).report
+        return multiLabel ? (report.micro.f1 + report.macro.f1) / 2 : report.accuracy
+    }
+}
