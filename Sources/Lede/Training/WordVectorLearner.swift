@@ -57,7 +57,7 @@ public struct WordVectorLearner: Sendable {
         for w in 0..<words {
             var norm = 0.0
             for i in 0..<rank { norm += Double(u[w * rank + i]) * Double(u[w * rank + i]) }
-            guard norm > 0 else { continue }
+            guard norm > 0, norm.isFinite else { continue }
             let inverse = Float(1 / norm.squareRoot())
             for i in 0..<rank { vectors[w * dimensions + i] = u[w * rank + i] * inverse }
         }
