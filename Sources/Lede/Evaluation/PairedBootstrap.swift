@@ -22,6 +22,30 @@ public struct PairedBootstrap: Sendable {
             }
             exact.append(Set(predicted) == Set(truth))
         }
+
+        /// The counts of the documents `draws` (repeats count again), named by `labels`.
+        public func metrics<S: Sequence<Int>>(of draws: S, labels names: [String]) -> MetricsAccumulator {
+            var counts = [LabelCounts](repeating: LabelCounts(), count: labels)
+            var documents = 0, exactMatches = 0
+            for d in draws {
+                documents += 1
+                if exact[d] { exactMatches += 1 }
+                for label in 0..<labels {
+                    switch outcomes[d * labels + label] {
+                    case 1: counts[label].truePositives += 1
+                    case 2: counts[label].falsePositives += 1
+                    case 3: counts[label].falseNegatives += 1
+                    default: break
+                    }
+                }
+            }
+            return MetricsAccumulator(labels: names, counts: counts, documents: documents, exactMatches: exactMatches)
+        }
+
+        /// The report on every document, as `MetricsAccumulator` fed the same decisions gives it.
+        public func report(labels names: [String]) -> EvaluationReport {
+            metrics(of: 0..<documents, labels: names).report
+        }
     }
 
     /// A fraction above this keeps the second model (the one with more features: it must be better in
@@ -50,22 +74,7 @@ public struct PairedBootstrap: Sendable {
 
     /// The criterion on the documents `draws` (with repeats).
     static func score(_ decisions: Decisions, _ draws: [Int], multiLabel: Bool) -> Double {
-        let k = decisions.labels
-        var counts = [LabelCounts](repeating: LabelCounts(), count: k)
-        var exact = 0
-        for d in draws {
-            if decisions.exact[d] { exact += 1 }
-            for label in 0..<k {
-                switch decisions.outcomes[d * k + label] {
-                case 1: counts[label].truePositives += 1
-                case 2: counts[label].falsePositives += 1
-                case 3: counts[label].falseNegatives += 1
-                default: break
-                }
-            }
-        }
-        let report = MetricsAccumulator(labels: (0..<k).map(String.init), counts: counts, documents: draws.count,
-                                        exactMatches: exact).report
+        let report = decisions.metrics(of: draws, labels: (0..<decisions.labels).map(String.init)).report
         return multiLabel ? (report.micro.f1 + report.macro.f1) / 2 : report.accuracy
     }
 }

@@ -153,9 +153,8 @@ public final class Trainer {
             var crossValidation: EvaluationReport?
             var decisions: PairedBootstrap.Decisions?
             if let probabilities = calibrated.outOfFold, let scoredRows {
-                let truth = trainSets.subset(scoredRows)
-                crossValidation = Trainer.evaluate(calibrated.model, probabilities: probabilities, truth: truth)
-                decisions = Trainer.decisions(calibrated.model, probabilities: probabilities, truth: truth)
+                decisions = Trainer.decisions(calibrated.model, probabilities: probabilities, truth: trainSets.subset(scoredRows))
+                crossValidation = decisions!.report(labels: sortedNames)
             }
             return CalibratedFit(fit: fit, model: calibrated.model, crossValidation: crossValidation, decisions: decisions)
         }
@@ -334,16 +333,7 @@ public final class Trainer {
     }
 
     static func evaluate(_ model: LinearModel, probabilities: [Float], truth: LabelSets) -> EvaluationReport {
-        var metrics = MetricsAccumulator(labels: model.labels)
-        var chosen: [Int] = []
-        let k = model.labelCount
-        probabilities.withUnsafeBufferPointer { p in
-            for r in 0..<truth.count {
-                model.decide(p.baseAddress! + r * k, into: &chosen)
-                metrics.add(predicted: chosen, truth: truth[r].map(Int.init))
-            }
-        }
-        return metrics.report
+        decisions(model, probabilities: probabilities, truth: truth).report(labels: model.labels)
     }
 }
 
