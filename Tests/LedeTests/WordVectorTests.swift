@@ -102,6 +102,21 @@ final class WordVectorTests: XCTestCase {
         XCTAssertEqual(without.count, 1, "a document with no word that has a vector gets no dense features")
     }
 
+    func testTheWordStreamHoldsWholeDocumentsUntilDiscarded() {
+        let builder = VocabularyBuilder(settings: FeatureSettings())
+        builder.wordStreamLimit = 100
+        for text in ["one two three", "four five"] {
+            Array(text.utf8).withUnsafeBytes { builder.add($0) }
+        }
+        XCTAssertEqual(builder.wordStream.count, 5)
+        XCTAssertEqual(builder.wordOffsets, [0, 3, 5])
+        builder.discardWordStream()
+        Array("six seven".utf8).withUnsafeBytes { builder.add($0) }
+        XCTAssertEqual(builder.wordStream, [])
+        XCTAssertEqual(builder.wordOffsets, [0])
+        XCTAssertEqual(builder.corpus.documentCount, 3, "documents are still counted after the stream is discarded")
+    }
+
     func testPairedBootstrapFavoursTheModelThatIsRightMoreOften() {
         // 40 documents, 2 labels; the truth is label 0 on even documents, label 1 on odd ones.
         var weak = PairedBootstrap.Decisions(labels: 2), strong = weak, same = weak

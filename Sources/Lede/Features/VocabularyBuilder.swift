@@ -36,6 +36,13 @@ public final class VocabularyBuilder {
     public private(set) var wordStream: [UInt64] = []
     public private(set) var wordOffsets: [Int] = [0]
 
+    /// Stops recording `wordStream` and frees what it holds (for data that turns out too large to use it).
+    public func discardWordStream() {
+        wordStreamLimit = 0
+        wordStream = []
+        wordOffsets = [0]
+    }
+
     /// Counts are taken from `counts` instead of the added documents (which are only vectorized).
     private let frozen: Bool
 

@@ -62,6 +62,10 @@ public final class Trainer {
                 trainLabels.append(labels)
             }
             index += 1
+            if options.wordVectors == .auto && builder.wordStreamLimit > 0
+                && builder.corpus.documentCount > TrainingOptions.wordVectorAutoDocuments {
+                builder.discardWordStream()  // auto leaves word vectors out on this much data
+            }
             if index % 5000 == 0 { progress("read \(index) documents, \(builder.distinctTerms) distinct n-grams") }
         }
         guard builder.corpus.documentCount > 0 else {
