@@ -100,6 +100,17 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
     /// The labels in model order, for tables.
     public var labelOrder: [String]
 
+    /// The score training choices compare (C in `--autotune`, `--word-vectors auto`): the mean of micro-
+    /// and macro-F1 for multi-label models, accuracy for single-label ones.
+    public func selectionScore(multiLabel: Bool) -> Double {
+        multiLabel ? (micro.f1 + macro.f1) / 2 : accuracy
+    }
+
+    /// What `selectionScore` measures, for messages.
+    public static func selectionCriterion(multiLabel: Bool) -> String {
+        multiLabel ? "mean of micro and macro F1" : "accuracy"
+    }
+
     /// An aligned plain-text table for terminals.
     public func table() -> String {
         let width = max(12, (labelOrder.map(\.count).max() ?? 0) + 2)

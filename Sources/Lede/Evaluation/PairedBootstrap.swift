@@ -1,8 +1,8 @@
 /// The paired bootstrap of two models' decisions on the same documents (Efron and Tibshirani 1993; for
 /// comparing systems, Koehn 2004): draw the documents with replacement `resamples` times and count the
 /// draws in which the second model scores higher than the first; that fraction estimates the probability
-/// that the second is better on data like this. Scores are `Trainer`'s criterion: the mean of micro- and
-/// macro-F1 (multi-label) or accuracy (single-label), computed as `MetricsAccumulator` does.
+/// that the second is better on data like this. Scores are `EvaluationReport.selectionScore`, computed as
+/// `MetricsAccumulator` does.
 public struct PairedBootstrap: Sendable {
     /// One model's decisions: per document and label, 0 (true negative), 1 (true positive), 2 (false
     /// positive) or 3 (false negative); and per document whether the label set was exactly right.
@@ -74,7 +74,6 @@ public struct PairedBootstrap: Sendable {
 
     /// The criterion on the documents `draws` (with repeats).
     static func score(_ decisions: Decisions, _ draws: [Int], multiLabel: Bool) -> Double {
-        let report = decisions.metrics(of: draws, labels: (0..<decisions.labels).map(String.init)).report
-        return multiLabel ? (report.micro.f1 + report.macro.f1) / 2 : report.accuracy
+        decisions.metrics(of: draws, labels: (0..<decisions.labels).map(String.init)).report.selectionScore(multiLabel: multiLabel)
     }
 }

@@ -62,9 +62,8 @@ public final class Trainer {
                 trainLabels.append(labels)
             }
             index += 1
-            if options.wordVectors == .auto && builder.wordStreamLimit > 0
-                && builder.corpus.documentCount > TrainingOptions.wordVectorAutoDocuments {
-                builder.discardWordStream()  // auto leaves word vectors out on this much data
+            if builder.wordStreamLimit > 0 && options.leavesOutWordVectors(documents: builder.corpus.documentCount) {
+                builder.discardWordStream()
             }
             if index % 5000 == 0 { progress("read \(index) documents, \(builder.distinctTerms) distinct n-grams") }
         }
@@ -117,9 +116,11 @@ public final class Trainer {
         }
         var wordVectors: WordVectors?
         let documents = builder.corpus.documentCount
-        if options.wordVectors == .auto && documents > TrainingOptions.wordVectorAutoDocuments {
-            progress("word vectors: off (auto compares with and without them on up to \(TrainingOptions.wordVectorAutoDocuments) training documents, this data has \(documents); --word-vectors on uses them)")
-        } else if options.wordVectors != .off {
+        if options.leavesOutWordVectors(documents: documents) {
+            if options.wordVectors == .auto {
+                progress("word vectors: off (auto compares with and without them on up to \(TrainingOptions.wordVectorAutoDocuments) training documents, this data has \(documents); --word-vectors on uses them)")
+            }
+        } else {
             var learner = WordVectorLearner()
             learner.dimensions = options.wordVectorDimensions
             learner.seed = options.seed
@@ -137,10 +138,7 @@ public final class Trainer {
         let runFolds = multiLabel ? foldCount : min(foldCount, 1)
         let calibrationFolds = folds.map { $0.map { $0 < runFolds ? $0 : -1 } }
         let scoredRows = calibrationFolds.map { folds in folds.indices.filter { folds[$0] >= 0 } }
-        let criterion = multiLabel ? "mean of micro and macro F1" : "accuracy"
-        func score(_ report: EvaluationReport) -> Double {
-            multiLabel ? (report.micro.f1 + report.macro.f1) / 2 : report.accuracy
-        }
+        let criterion = EvaluationReport.selectionCriterion(multiLabel: multiLabel)
         func fitter(_ x: SparseMatrix) -> LinearFitter {
             var fitter = LinearFitter(options: options, x: x, labels: trainSets, labelCount: k, multiLabel: multiLabel,
                                       progress: progress)
@@ -170,7 +168,8 @@ public final class Trainer {
             x = augmented
             if options.wordVectors == .auto && folds != nil {
                 let without = finalFit(sparseX, c: options.c), with = finalFit(augmented, c: options.c)
-                let (scoreWithout, scoreWith) = (score(without.crossValidation!), score(with.crossValidation!))
+                let scoreWithout = without.crossValidation!.selectionScore(multiLabel: multiLabel)
+                let scoreWith = with.crossValidation!.selectionScore(multiLabel: multiLabel)
                 let better = PairedBootstrap.fractionSecondBetter(without.decisions!, with.decisions!, multiLabel: multiLabel,
                                                                   seed: options.seed)
                 let keep = better > PairedBootstrap.confidence
@@ -196,10 +195,11 @@ public final class Trainer {
                 let calibrated = Trainer.calibrate(trial, labels: sortedNames, features: x.columns,
                                                    multiLabel: multiLabel, truth: trainSets)
                 let report = Trainer.evaluate(calibrated.model, probabilities: calibrated.outOfFold!, truth: trainSets)
-                trials.append(AutotuneTrial(c: candidate, score: score(report)))
-                progress("autotune: C \(candidate): cross-validated \(criterion) \(String(format: "%.4f", score(report)))")
-                if score(report) > best {
-                    best = score(report)
+                let score = report.selectionScore(multiLabel: multiLabel)
+                trials.append(AutotuneTrial(c: candidate, score: score))
+                progress("autotune: C \(candidate): cross-validated \(criterion) \(String(format: "%.4f", score))")
+                if score > best {
+                    best = score
                     c = candidate
                 }
             }

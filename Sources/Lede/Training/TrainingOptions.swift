@@ -68,6 +68,11 @@ public struct TrainingOptions: Sendable {
     /// `WordVectorUse.auto` compares the model with and without word vectors up to this many training
     /// documents.
     public static let wordVectorAutoDocuments = 5_000
+    /// Whether `wordVectors` leaves them out of a model trained on `documents` documents: `off`, or `auto`
+    /// above `wordVectorAutoDocuments`.
+    public func leavesOutWordVectors(documents: Int) -> Bool {
+        wordVectors == .off || (wordVectors == .auto && documents > Self.wordVectorAutoDocuments)
+    }
     /// At most this many words get a vector: the most frequent unigram columns seen at least twice ...
     public static let wordVectorWords = 30_000
     /// ... in the first documents of the training data, up to this many tokens.
