@@ -196,16 +196,26 @@ public struct WordVectorLearner: Sendable {
     /// Rows per block of the dense products, which run a block per thread.
     static let denseBlock = 4096
 
+    /// Calls `body(block, first, count)` for each non-empty block of `count` (up to `denseBlock`) rows
+    /// starting at row `first`, the blocks spread over `threads`; `block` is below `rowBlockCount(rows:)`.
+    static func forEachRowBlock(rows: Int, threads: Int, _ body: (_ block: Int, _ first: Int, _ count: Int) -> Void) {
+        Parallel.forEach(blocks: rowBlockCount(rows: rows), threads: threads) { block in
+            let first = block * denseBlock, count = min(rows, first + denseBlock) - first
+            if count > 0 { body(block, first, count) }
+        }
+    }
+
+    /// The number of blocks `forEachRowBlock` visits.
+    static func rowBlockCount(rows: Int) -> Int { max(1, (rows + denseBlock - 1) / denseBlock) }
+
     /// `X^T X` (columns x columns) in Double, for row-major X (rows x columns): per row block, summed.
     static func gram(_ x: [Float], rows: Int, columns n: Int, threads: Int = 1) -> [Double] {
-        let blocks = max(1, (rows + denseBlock - 1) / denseBlock)
+        let blocks = rowBlockCount(rows: rows)
         var partial = [Float](repeating: 0, count: blocks * n * n)
         x.withUnsafeBufferPointer { a in
             partial.withUnsafeMutableBufferPointer { c in
                 let a = a.baseAddress!, c = c.baseAddress!
-                Parallel.forEach(blocks: blocks, threads: threads) { block in
-                    let first = block * denseBlock, count = min(rows, first + denseBlock) - first
-                    guard count > 0 else { return }
+                forEachRowBlock(rows: rows, threads: threads) { block, first, count in
                     BLAS.gemm(m: n, n: n, k: count, alpha: 1, a: a + first * n, transposeA: true,
                               b: a + first * n, beta: 0, c: c + block * n * n)
                 }
@@ -221,14 +231,11 @@ public struct WordVectorLearner: Sendable {
     /// `X B` for row-major X (rows x n) and B (n x width), a row block per thread.
     static func multiply(_ x: [Float], rows: Int, columns n: Int, by b: [Float], width: Int, threads: Int = 1) -> [Float] {
         var out = [Float](repeating: 0, count: rows * width)
-        let blocks = max(1, (rows + denseBlock - 1) / denseBlock)
         x.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 out.withUnsafeMutableBufferPointer { c in
                     let a = a.baseAddress!, b = b.baseAddress!, c = c.baseAddress!
-                    Parallel.forEach(blocks: blocks, threads: threads) { block in
-                        let first = block * denseBlock, count = min(rows, first + denseBlock) - first
-                        guard count > 0 else { return }
+                    forEachRowBlock(rows: rows, threads: threads) { _, first, count in
                         BLAS.gemm(m: count, n: width, k: n, alpha: 1, a: a + first * n, b: b, beta: 0, c: c + first * width)
                     }
                 }
