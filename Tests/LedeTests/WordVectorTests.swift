@@ -79,6 +79,26 @@ final class WordVectorTests: XCTestCase {
         XCTAssertEqual(two, learner.learn(tokens: tokens, offsets: offsets, words: 50))
     }
 
+    func testManyWordsGiveTheSameVectorsOnOneAndTwoThreads() {
+        // 10,000 words: the dense steps run over several row blocks, which two threads share.
+        let words = 10_000
+        let tokens: [Int32] = (0..<60_000).map { Int32(($0 * 7919 + $0 / 7) % words) }
+        let offsets = Array(stride(from: 0, through: tokens.count, by: 200))
+        var learner = WordVectorLearner()
+        learner.dimensions = 8
+        learner.threads = 1
+        let one = learner.learn(tokens: tokens, offsets: offsets, words: words)
+        learner.threads = 2
+        let two = learner.learn(tokens: tokens, offsets: offsets, words: words)
+        XCTAssertEqual(one.count, words * 8)
+        XCTAssertEqual(one, two)
+        XCTAssertTrue(one.allSatisfy(\.isFinite))
+        let unitRows = (0..<words).filter { w in
+            abs(one[(w * 8)..<(w * 8 + 8)].reduce(0) { $0 + $1 * $1 } - 1) < 1e-3
+        }
+        XCTAssertEqual(unitRows.count, words, "every word co-occurs, so every word gets a unit vector")
+    }
+
     // MARK: - Features
 
     func testFeaturesAreTheWeightedDirectionOfTheWordVectors() {
