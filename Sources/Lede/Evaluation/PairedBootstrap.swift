@@ -60,20 +60,22 @@ public struct PairedBootstrap: Sendable {
         guard n > 0 else { return 0.5 }
         var state = TokenHash.fmix64(seed | 1)
         var draws = [Int](repeating: 0, count: n)
+        let names = (0..<first.labels).map(String.init)  // the scores need no label names; any will do
         var wins = 0.0
         for _ in 0..<resamples {
             for i in 0..<n {
                 state = TokenHash.fmix64(state &+ 0x9E37_79B9_7F4A_7C15)
                 draws[i] = Int(state % UInt64(n))
             }
-            let a = score(first, draws, multiLabel: multiLabel), b = score(second, draws, multiLabel: multiLabel)
+            let a = score(first, draws, names: names, multiLabel: multiLabel)
+            let b = score(second, draws, names: names, multiLabel: multiLabel)
             wins += b > a ? 1 : b == a ? 0.5 : 0
         }
         return wins / Double(resamples)
     }
 
-    /// The criterion on the documents `draws` (with repeats).
-    static func score(_ decisions: Decisions, _ draws: [Int], multiLabel: Bool) -> Double {
-        decisions.metrics(of: draws, labels: (0..<decisions.labels).map(String.init)).report.selectionScore(multiLabel: multiLabel)
+    /// The criterion on the documents `draws` (with repeats); `names` label the report it is read from.
+    static func score(_ decisions: Decisions, _ draws: [Int], names: [String], multiLabel: Bool) -> Double {
+        decisions.metrics(of: draws, labels: names).report.selectionScore(multiLabel: multiLabel)
     }
 }

@@ -43,7 +43,7 @@ public struct WordVectors: Sendable {
             rowOfColumn[Int(column)] = Int32(row)
             let values = vectors[(row * dimensions)..<((row + 1) * dimensions)]
             let largest = values.reduce(Float(0)) { max($0, abs($1)) }
-            guard largest > 0, largest.isFinite, values.allSatisfy(\.isFinite) else { continue }  // no vector
+            guard largest > 0, values.allSatisfy(\.isFinite) else { continue }  // no vector
             scales[row] = largest / 127
             for (i, value) in values.enumerated() {
                 codes[row * dimensions + i] = Int8((value / scales[row]).rounded())

@@ -155,8 +155,9 @@ public final class Trainer {
             var crossValidation: EvaluationReport?
             var decisions: PairedBootstrap.Decisions?
             if let probabilities = calibrated.outOfFold, let scoredRows {
-                decisions = Trainer.decisions(calibrated.model, probabilities: probabilities, truth: trainSets.subset(scoredRows))
-                crossValidation = decisions!.report(labels: sortedNames)
+                let outOfFold = Trainer.decisions(calibrated.model, probabilities: probabilities, truth: trainSets.subset(scoredRows))
+                decisions = outOfFold
+                crossValidation = outOfFold.report(labels: sortedNames)
             }
             return CalibratedFit(fit: fit, model: calibrated.model, crossValidation: crossValidation, decisions: decisions)
         }
