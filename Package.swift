@@ -13,21 +13,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // MARK: - System libraries
-        /// CBLAS from Debian's `libblas.so` (reference BLAS from `libblas-dev`, or OpenBLAS via alternatives).
-        .systemLibrary(
-            name: "CBLAS",
-            pkgConfig: "blas",
-            providers: [.apt(["libblas-dev"])]
-        ),
-
-        /// CPU hints Swift does not spell (cache prefetch).
+        // MARK: - C kernels
+        /// What Swift does not spell: cache prefetch, and kernels built for AVX2 and for the baseline
+        /// (word-vector codes, the fixed-order matrix product of training).
         .target(name: "CLedeSupport"),
 
         // MARK: - Core
         .target(
             name: "Lede",
-            dependencies: ["CBLAS", "CLedeSupport"],
+            dependencies: ["CLedeSupport"],
             // The hot loops touch per-thread state only; dynamic exclusivity checks cost more than they find there.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),

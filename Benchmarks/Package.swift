@@ -10,9 +10,13 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
     ],
     targets: [
+        /// CBLAS from Debian's `libblas.so` (reference BLAS from `libblas-dev`, or OpenBLAS), to compare with
+        /// Lede's fixed-order kernels.
+        .systemLibrary(name: "CBLAS", pkgConfig: "blas", providers: [.apt(["libblas-dev"])]),
         .executableTarget(
             name: "lede-bench",
             dependencies: [
+                "CBLAS",
                 .product(name: "Lede", package: "Lede"),
                 .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
             ]

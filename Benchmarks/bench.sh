@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs lede-bench (Benchmarks/Sources/lede-bench): tokenizer MB/s, model load, featurize+score
-# docs/s, allocations per document in the steady state (malloc-interposer preloaded), and BLAS against
-# plain Swift, once with Debian's reference BLAS and once with OpenBLAS behind the same binary.
+# docs/s, allocations per document in the steady state (malloc-interposer preloaded), and the system BLAS
+# against Lede's fixed-order kernels (which training uses), once with Debian's reference BLAS and once with
+# OpenBLAS behind the same binary (needs libblas-dev and libopenblas0-pthread).
 #
 #   Benchmarks/bench.sh [MODEL] [LINES_FILE]
 # Defaults: a 20 Newsgroups model trained into $WORK, and the 20 Newsgroups texts one per line.
@@ -19,6 +20,8 @@ else
     [ -f "$model" ] || .build/release/lede-train "$corpora/20newsgroups/train.tsv" --output "$model" --quiet >/dev/null
     [ -f "$lines" ] || cut -f2- "$corpora/20newsgroups/train.tsv" "$corpora/20newsgroups/test.tsv" > "$lines"
 fi
+[ -f /usr/include/cblas.h ] || [ -f /usr/include/x86_64-linux-gnu/cblas.h ] ||
+    { echo "lede-bench compares Lede's kernels with CBLAS: apt-get install libblas-dev libopenblas0-pthread" >&2; exit 1; }
 swift build -c release --package-path Benchmarks >/dev/null
 bin=$(swift build -c release --package-path Benchmarks --show-bin-path)
 interposer=$bin/libMallocInterposerSwift.so

@@ -1,18 +1,8 @@
 #!/usr/bin/env bash
-# Installs what Lede needs on Debian (BLAS: the reference libblas-dev to build against, OpenBLAS to run
-# fast through Debian's alternatives) and builds both commands in release mode.
+# Builds both commands in release mode. Lede needs the Swift toolchain (6.0 or later) and nothing else:
+# no BLAS or other system library (its training sums in an order of its own, so that a model's bytes do
+# not depend on a library's build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-missing=()
-for package in libblas-dev libopenblas0-pthread; do
-    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing ${missing[*]}" >&2
-    sudo_cmd=""
-    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-    $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+command -v swift >/dev/null || { echo "swift not found: install the Swift toolchain (6.0 or later, swift.org) and retry" >&2; exit 1; }
 swift build -c release >&2

@@ -1,7 +1,29 @@
 // Small kernels Swift cannot spell portably: an AVX2 build and a baseline one of each, the AVX2 one
 // used when the CPU has it (checked once; no ifunc, which runs before sanitizer runtimes are ready).
+// A multiply and an add are never fused: every kernel gives the same bits on every x86-64 CPU.
+#pragma STDC FP_CONTRACT OFF
 #include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
 #include "lede_support.h"
+
+/// -1: not checked yet; 0 or 1: whether the AVX2 kernels run.
+static atomic_int use_avx2 = -1;
+
+/// Whether to run the AVX2 kernels: the CPU has AVX2 and LEDE_BASELINE_KERNELS is unset, empty or "0"
+/// (set it to compare the two builds, which give the same bits, or to rule them out).
+static int avx2_kernels(void) {
+    int avx2 = atomic_load_explicit(&use_avx2, memory_order_relaxed);
+    if (avx2 < 0) {
+        const char *baseline = getenv("LEDE_BASELINE_KERNELS");
+        __builtin_cpu_init();
+        avx2 = __builtin_cpu_supports("avx2") && !(baseline && *baseline && strcmp(baseline, "0") != 0) ? 1 : 0;
+        atomic_store_explicit(&use_avx2, avx2, memory_order_relaxed);
+    }
+    return avx2;
+}
+
+// MARK: - Word-vector codes
 
 #define ADD_SCALED_CODES_BODY for (long i = 0; i < count; i++) sum[i] += scale * (float)codes[i];
 
@@ -14,19 +36,95 @@ static void add_scaled_codes_baseline(float *restrict sum, const int8_t *restric
     ADD_SCALED_CODES_BODY
 }
 
-/// -1: not checked yet; 0 or 1: whether the CPU has AVX2.
-static atomic_int has_avx2 = -1;
-
 void lede_add_scaled_codes(float *sum, const int8_t *codes, float scale, long count) {
-    int avx2 = atomic_load_explicit(&has_avx2, memory_order_relaxed);
-    if (avx2 < 0) {
-        __builtin_cpu_init();
-        avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
-        atomic_store_explicit(&has_avx2, avx2, memory_order_relaxed);
-    }
-    if (avx2) {
+    if (avx2_kernels()) {
         add_scaled_codes_avx2(sum, codes, scale, count);
     } else {
         add_scaled_codes_baseline(sum, codes, scale, count);
+    }
+}
+
+// MARK: - Fixed-order matrix product
+
+typedef float lede_f8 __attribute__((vector_size(32)));
+
+enum { GEMM_ROWS = 4, GEMM_COLUMNS = 16, GEMM_DEPTH = 256 };
+
+// One block of depth [l0, l1) added to C: a 4 x 16 tile of C is held in eight 8-wide sums while the
+// rows of B stream by; the edges run the same additions one element at a time. Each element of C gets
+// its terms in increasing l, so tiling and vector width change speed, never bits.
+#define GEMM_BLOCK_BODY                                                                                   \
+    long i = 0;                                                                                            \
+    for (; i + GEMM_ROWS <= m; i += GEMM_ROWS) {                                                           \
+        long j = 0;                                                                                        \
+        for (; j + GEMM_COLUMNS <= n; j += GEMM_COLUMNS) {                                                 \
+            lede_f8 sum[GEMM_ROWS][2];                                                                     \
+            for (int r = 0; r < GEMM_ROWS; r++) {                                                          \
+                __builtin_memcpy(&sum[r][0], c + (i + r) * ldc + j, sizeof(lede_f8));                      \
+                __builtin_memcpy(&sum[r][1], c + (i + r) * ldc + j + 8, sizeof(lede_f8));                  \
+            }                                                                                              \
+            for (long l = l0; l < l1; l++) {                                                               \
+                lede_f8 b0, b1;                                                                            \
+                __builtin_memcpy(&b0, b + l * ldb + j, sizeof(lede_f8));                                   \
+                __builtin_memcpy(&b1, b + l * ldb + j + 8, sizeof(lede_f8));                               \
+                for (int r = 0; r < GEMM_ROWS; r++) {                                                      \
+                    float s = a[(i + r) * a_step_i + l * a_step_l];                                        \
+                    lede_f8 broadcast = {s, s, s, s, s, s, s, s};                                          \
+                    lede_f8 p0 = broadcast * b0, p1 = broadcast * b1;                                      \
+                    sum[r][0] = sum[r][0] + p0;                                                            \
+                    sum[r][1] = sum[r][1] + p1;                                                            \
+                }                                                                                          \
+            }                                                                                              \
+            for (int r = 0; r < GEMM_ROWS; r++) {                                                          \
+                __builtin_memcpy(c + (i + r) * ldc + j, &sum[r][0], sizeof(lede_f8));                      \
+                __builtin_memcpy(c + (i + r) * ldc + j + 8, &sum[r][1], sizeof(lede_f8));                  \
+            }                                                                                              \
+        }                                                                                                  \
+        for (; j < n; j++) {                                                                               \
+            for (int r = 0; r < GEMM_ROWS; r++) {                                                          \
+                float s = c[(i + r) * ldc + j];                                                            \
+                for (long l = l0; l < l1; l++) {                                                           \
+                    float p = a[(i + r) * a_step_i + l * a_step_l] * b[l * ldb + j];                       \
+                    s = s + p;                                                                             \
+                }                                                                                          \
+                c[(i + r) * ldc + j] = s;                                                                  \
+            }                                                                                              \
+        }                                                                                                  \
+    }                                                                                                      \
+    for (; i < m; i++) {                                                                                   \
+        for (long l = l0; l < l1; l++) {                                                                   \
+            float s = a[i * a_step_i + l * a_step_l];                                                      \
+            for (long j = 0; j < n; j++) {                                                                 \
+                float p = s * b[l * ldb + j];                                                              \
+                c[i * ldc + j] = c[i * ldc + j] + p;                                                       \
+            }                                                                                              \
+        }                                                                                                  \
+    }
+
+__attribute__((target("avx2")))
+static void gemm_block_avx2(long m, long n, long l0, long l1, const float *a, long a_step_i, long a_step_l,
+                            const float *b, long ldb, float *c, long ldc) {
+    GEMM_BLOCK_BODY
+}
+
+static void gemm_block_baseline(long m, long n, long l0, long l1, const float *a, long a_step_i, long a_step_l,
+                                const float *b, long ldb, float *c, long ldc) {
+    GEMM_BLOCK_BODY
+}
+
+void lede_gemm_fixed_order(long m, long n, long k, const float *a, long a_step_i, long a_step_l,
+                           const float *b, long ldb, float *c, long ldc) {
+    for (long i = 0; i < m; i++) {
+        for (long j = 0; j < n; j++) c[i * ldc + j] = 0;
+    }
+    int avx2 = avx2_kernels();
+    // Depth blocks keep the panels of A and B that a block reads in the cache.
+    for (long l0 = 0; l0 < k; l0 += GEMM_DEPTH) {
+        long l1 = l0 + GEMM_DEPTH < k ? l0 + GEMM_DEPTH : k;
+        if (avx2) {
+            gemm_block_avx2(m, n, l0, l1, a, a_step_i, a_step_l, b, ldb, c, ldc);
+        } else {
+            gemm_block_baseline(m, n, l0, l1, a, a_step_i, a_step_l, b, ldb, c, ldc);
+        }
     }
 }

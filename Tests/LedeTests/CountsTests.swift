@@ -29,7 +29,7 @@ final class CountsTests: XCTestCase {
             if merged == nil { merged = loaded } else { try merged!.merge(loaded) }
         }
         XCTAssertEqual(merged, whole)
-        XCTAssertEqual(merged!.serialized(), whole.serialized(), "byte-identical files")
+        SameBytes.assertEqual(merged!.serialized(), whole.serialized(), "merged counts against one pass: byte-identical files")
         XCTAssertEqual(whole.documents, lines.count)
 
         // The vocabulary and idf fitted from the merged counts are the one pass's: the same model file.
@@ -39,7 +39,7 @@ final class CountsTests: XCTestCase {
         options.wordVectorDimensions = 16
         let direct = try Trainer(options: options).train(try LabeledDataReader(path: train.path)).model
         let fromCounts = try Trainer(options: options).train(try LabeledDataReader(path: train.path), counts: merged).model
-        XCTAssertEqual(try ModelFile.serialize(direct), try ModelFile.serialize(fromCounts))
+        SameBytes.assertEqual(try ModelFile.serialize(direct), try ModelFile.serialize(fromCounts), "model from one pass against from merged counts")
     }
 
     func testMismatchedOrForeignCountsAreClearErrors() throws {

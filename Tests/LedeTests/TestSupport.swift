@@ -78,11 +78,16 @@ enum TestSupport {
         var stderr: String
     }
 
-    /// Runs `executable` with `arguments` (and `stdin`), reading its two outputs concurrently.
-    static func run(_ executable: String, _ arguments: [String], stdin: String? = nil) throws -> Run {
+    /// Runs `executable` with `arguments` (and `stdin`), reading its two outputs concurrently; `environment`
+    /// adds to (or overrides) this process's variables.
+    static func run(_ executable: String, _ arguments: [String], stdin: String? = nil,
+                    environment: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err

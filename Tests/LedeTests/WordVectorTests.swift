@@ -72,11 +72,12 @@ final class WordVectorTests: XCTestCase {
         var learner = WordVectorLearner()
         learner.dimensions = 8
         let offsets = Array(stride(from: 0, through: 2000, by: 100))
-        XCTAssertEqual(learner.learn(tokens: tokens, offsets: offsets, words: 50), learner.learn(tokens: tokens, offsets: offsets, words: 50))
+        SameBytes.assertEqual(learner.learn(tokens: tokens, offsets: offsets, words: 50),
+                              learner.learn(tokens: tokens, offsets: offsets, words: 50), "the same run twice")
         learner.threads = 2
         let two = learner.learn(tokens: tokens, offsets: offsets, words: 50)
         learner.threads = 1
-        XCTAssertEqual(two, learner.learn(tokens: tokens, offsets: offsets, words: 50))
+        SameBytes.assertEqual(two, learner.learn(tokens: tokens, offsets: offsets, words: 50), "2 threads and 1")
     }
 
     func testManyWordsGiveTheSameVectorsOnOneAndTwoThreads() {
@@ -91,7 +92,7 @@ final class WordVectorTests: XCTestCase {
         learner.threads = 2
         let two = learner.learn(tokens: tokens, offsets: offsets, words: words)
         XCTAssertEqual(one.count, words * 8)
-        XCTAssertEqual(one, two)
+        SameBytes.assertEqual(one, two, "1 thread and 2")
         XCTAssertTrue(one.allSatisfy(\.isFinite))
         let unitRows = (0..<words).filter { w in
             abs(one[(w * 8)..<(w * 8 + 8)].reduce(0) { $0 + $1 * $1 } - 1) < 1e-3

@@ -9,7 +9,7 @@ The model file and the binaries travel to the executors with SparkContext.addFil
 records to the process's standard input as JSONL ({"id", "text"}) and yields its standard output: one JSONL
 record per input record, ids kept, an "error" record where a document could not be scored. A partition is a
 pure function of its records, so a retried partition yields the same records again: nothing is lost or
-doubled. The binaries must run on the executors (same OS and architecture, libblas installed).
+doubled. The binaries must run on the executors (same OS and architecture).
 """
 import json
 import os

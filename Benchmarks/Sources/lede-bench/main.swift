@@ -2,6 +2,7 @@
 //   lede-bench MODEL LINES_FILE
 // MODEL: a model file (e.g. a 20 Newsgroups model); LINES_FILE: news text, one document per line.
 // Allocation counts need the interposer preloaded (Benchmarks/bench.sh does it).
+import CBLAS
 import Foundation
 import Lede
 import MallocInterposerSwift
@@ -135,9 +136,10 @@ text.withUnsafeBytes { bytes in
     }
 }
 
-// MARK: - BLAS against plain Swift
+// MARK: - BLAS against Lede's fixed-order kernels
 
-/// L-BFGS's vector operations, on a 20 Newsgroups-sized parameter vector (400,000 features x 20 labels).
+/// L-BFGS's vector operations, on a 20 Newsgroups-sized parameter vector (400,000 features x 20 labels):
+/// the system BLAS against `FixedOrderBLAS`, which training uses so that its bits do not depend on the BLAS.
 let n = 8_000_000
 var x = [Float](repeating: 0, count: n), y = [Float](repeating: 0, count: n)
 for i in 0..<n { x[i] = Float(i % 1000) / 1000; y[i] = Float((i * 7) % 1000) / 1000 }
@@ -145,21 +147,58 @@ x.withUnsafeBufferPointer { xp in
     y.withUnsafeMutableBufferPointer { yp in
         let xb = xp.baseAddress!, yb = yp.baseAddress!
         var sink = 0.0
-        let blasDot = rate(units: Double(n)) { sink += BLAS.dot(xb, yb, count: n) }
-        let swiftDot = rate(units: Double(n)) {
-            var total = 0.0
-            for i in 0..<n { total += Double(xb[i]) * Double(yb[i]) }
-            sink += total
-        }
+        let blasDot = rate(units: Double(n)) { sink += cblas_dsdot(Int32(n), xb, 1, yb, 1) }
+        let fixedDot = rate(units: Double(n)) { sink += FixedOrderBLAS.dot(xb, yb, count: n) }
         row("L-BFGS dot (8M floats), BLAS", String(format: "%.2f Gflop/s", 2 * blasDot / 1e9), "cblas_dsdot")
-        row("L-BFGS dot (8M floats), Swift", String(format: "%.2f Gflop/s", 2 * swiftDot / 1e9),
-            String(format: "BLAS/Swift %.2fx", blasDot / swiftDot))
-        let blasAxpy = rate(units: Double(n)) { BLAS.axpy(1e-7, xb, yb, count: n) }
-        let swiftAxpy = rate(units: Double(n)) { for i in 0..<n { yb[i] += 1e-7 * xb[i] } }
+        row("L-BFGS dot (8M floats), fixed order", String(format: "%.2f Gflop/s", 2 * fixedDot / 1e9),
+            String(format: "BLAS/fixed %.2fx", blasDot / fixedDot))
+        let blasAxpy = rate(units: Double(n)) { cblas_saxpy(Int32(n), 1e-7, xb, 1, yb, 1) }
+        let fixedAxpy = rate(units: Double(n)) { FixedOrderBLAS.axpy(1e-7, xb, yb, count: n) }
         row("L-BFGS axpy (8M floats), BLAS", String(format: "%.2f Gflop/s", 2 * blasAxpy / 1e9), "cblas_saxpy")
-        row("L-BFGS axpy (8M floats), Swift", String(format: "%.2f Gflop/s", 2 * swiftAxpy / 1e9),
-            String(format: "BLAS/Swift %.2fx", blasAxpy / swiftAxpy))
+        row("L-BFGS axpy (8M floats), fixed order", String(format: "%.2f Gflop/s", 2 * fixedAxpy / 1e9),
+            String(format: "BLAS/fixed %.2fx", blasAxpy / fixedAxpy))
         if sink.isNaN { print(sink) }
+    }
+}
+
+/// The word vectors' dense step: the Gram matrix X^T X of a row block (4,096 words x 310 directions), as
+/// the randomized SVD forms it, and X B for a 310 x 300 B.
+do {
+    let rows = 4096, width = 310, rank = 300
+    var state: UInt64 = 7
+    let block = (0..<(rows * width)).map { _ -> Float in
+        state = state &* 6_364_136_223_846_793_005 &+ 1
+        return Float(Int64(bitPattern: state) >> 40) / Float(1 << 23)
+    }
+    let basis = Array(block.prefix(width * rank))
+    var out = [Float](repeating: 0, count: rows * rank)
+    block.withUnsafeBufferPointer { a in
+        basis.withUnsafeBufferPointer { b in
+            out.withUnsafeMutableBufferPointer { c in
+                let a = a.baseAddress!, b = b.baseAddress!, c = c.baseAddress!
+                let gramFlops = 2.0 * Double(width * width * rows), productFlops = 2.0 * Double(rows * width * rank)
+                let blasGram = rate(units: gramFlops) {
+                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(width), Int32(width), Int32(rows), 1,
+                                a, Int32(width), a, Int32(width), 0, c, Int32(width))
+                }
+                let fixedGram = rate(units: gramFlops) {
+                    FixedOrderBLAS.gemm(m: width, n: width, k: rows, a: a, transposeA: true, b: a, c: c)
+                }
+                row("word vectors: X^T X (4096 x 310), BLAS", String(format: "%.2f Gflop/s", blasGram / 1e9), "cblas_sgemm")
+                row("word vectors: X^T X, fixed order", String(format: "%.2f Gflop/s", fixedGram / 1e9),
+                    String(format: "BLAS/fixed %.2fx", blasGram / fixedGram))
+                let blasProduct = rate(units: productFlops) {
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(rank), Int32(width), 1,
+                                a, Int32(width), b, Int32(rank), 0, c, Int32(rank))
+                }
+                let fixedProduct = rate(units: productFlops) {
+                    FixedOrderBLAS.gemm(m: rows, n: rank, k: width, a: a, b: b, c: c)
+                }
+                row("word vectors: X B (4096 x 310 x 300), BLAS", String(format: "%.2f Gflop/s", blasProduct / 1e9), "cblas_sgemm")
+                row("word vectors: X B, fixed order", String(format: "%.2f Gflop/s", fixedProduct / 1e9),
+                    String(format: "BLAS/fixed %.2fx", blasProduct / fixedProduct))
+            }
+        }
     }
 }
 
@@ -187,7 +226,7 @@ for k in [3, 20, 90] {
                 let blas = rate(units: 1) {
                     o.baseAddress!.update(from: b.baseAddress!, count: k)
                     for e in 0..<vector.count {
-                        BLAS.axpy(vector.values[e], w.baseAddress! + Int(vector.columns[e]) * k, o.baseAddress!, count: k)
+                        cblas_saxpy(Int32(k), vector.values[e], w.baseAddress! + Int(vector.columns[e]) * k, 1, o.baseAddress!, 1)
                     }
                 }
                 row("margins, \(k) labels, Swift loop", String(format: "%.0f docs/s", swift), "what lede-classify uses")

@@ -44,9 +44,9 @@ public struct FeatureSpace: Sendable {
     /// `ln((1 + n) / (1 + df)) + 1` when smoothing, else `ln(n / df) + 1`.
     public static func idf(documentFrequency df: Int, documents n: Int, smooth: Bool) -> Double {
         if smooth {
-            return log(Double(1 + n) / Double(1 + df)) + 1
+            return PortableMath.log(Double(1 + n) / Double(1 + df)) + 1
         }
-        return log(Double(n) / Double(max(df, 1))) + 1
+        return PortableMath.log(Double(n) / Double(max(df, 1))) + 1
     }
 }
 

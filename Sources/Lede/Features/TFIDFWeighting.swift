@@ -18,7 +18,7 @@ enum TFIDFWeighting {
         var total = 0.0
         for k in 0..<count {
             var tf = Double(values[k])
-            if sublinear { tf = 1 + log(tf) }
+            if sublinear && tf != 1 { tf = 1 + PortableMath.log(tf) }  // most counts are 1, and ln 1 = 0
             let x = tf * Double(idf[Int(columns[k])])
             values[k] = Float(x)
             switch norm {

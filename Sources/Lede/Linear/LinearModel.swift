@@ -83,13 +83,13 @@ public enum Probabilities {
     /// sigma(z) = 1 / (1 + e^-z)
     @inline(__always)
     public static func sigmoid(_ z: Double) -> Double {
-        z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z))
+        z >= 0 ? 1 / (1 + PortableMath.exp(-z)) : PortableMath.exp(z) / (1 + PortableMath.exp(z))
     }
 
     /// ln(1 + e^z) without overflow.
     @inline(__always)
     public static func softplus(_ z: Double) -> Double {
-        z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))
+        z > 0 ? z + PortableMath.log1p(PortableMath.exp(-z)) : PortableMath.log1p(PortableMath.exp(z))
     }
 
     /// softmax(z)_k = e^(z_k - max z) / sum_l e^(z_l - max z)
@@ -103,7 +103,7 @@ public enum Probabilities {
         for k in 0..<count { top = max(top, z[k]) }
         var total = 0.0
         for k in 0..<count {
-            let e = exp(Double(z[k] - top))
+            let e = PortableMath.exp(Double(z[k] - top))
             z[k] = Float(e)
             total += e
         }

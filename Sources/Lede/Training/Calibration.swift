@@ -22,17 +22,17 @@ public enum Calibration {
             for (f, t) in zip(scores, targets) {
                 let z = A * f + B
                 // t ln(1 + e^z) + (1 - t) ln(1 + e^-z), arranged to avoid overflow
-                total += z >= 0 ? t * z + log1p(exp(-z)) : (t - 1) * z + log1p(exp(z))
+                total += z >= 0 ? t * z + Probabilities.softplus(-z) : (t - 1) * z + Probabilities.softplus(z)
             }
             return total
         }
-        var A = 0.0, B = log((negativeCount + 1) / (positiveCount + 1))
+        var A = 0.0, B = PortableMath.log((negativeCount + 1) / (positiveCount + 1))
         var value = loss(A, B)
         for _ in 0..<100 {
             var h11 = 1e-12, h22 = 1e-12, h21 = 0.0, g1 = 0.0, g2 = 0.0
             for (f, t) in zip(scores, targets) {
                 let z = A * f + B
-                let (p, q) = z >= 0 ? (exp(-z) / (1 + exp(-z)), 1 / (1 + exp(-z))) : (1 / (1 + exp(z)), exp(z) / (1 + exp(z)))
+                let q = Probabilities.sigmoid(z), p = Probabilities.sigmoid(-z)
                 let d2 = p * q
                 h11 += f * f * d2
                 h22 += d2
@@ -79,7 +79,7 @@ public enum Calibration {
                 let top = z.max()!
                 var total = 0.0
                 for (k, value) in z.enumerated() {
-                    probabilities[k] = exp(a * (value - top))
+                    probabilities[k] = PortableMath.exp(a * (value - top))
                     total += probabilities[k]
                 }
                 var mean = 0.0, meanSquare = 0.0

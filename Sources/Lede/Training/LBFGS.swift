@@ -1,9 +1,9 @@
 /// Limited-memory BFGS (Nocedal & Wright, Algorithm 7.4) with a backtracking Armijo line search.
 ///
 /// Vectors are Float32 (the model's precision), allocated once per run; every inner product is accumulated
-/// in Double, and all vector arithmetic goes through BLAS. Stops when the gradient's largest component falls
-/// below `gradientTolerance`, when an iteration improves f by less than `relativeTolerance * max(|f|, 1)`,
-/// or after `maxIterations`.
+/// in Double, and all vector arithmetic goes through `FixedOrderBLAS` (the same bits on every machine).
+/// Stops when the gradient's largest component falls below `gradientTolerance`, when an iteration improves
+/// f by less than `relativeTolerance * max(|f|, 1)`, or after `maxIterations`.
 struct LBFGS {
     var memory = 10
     var maxIterations = 100
@@ -40,35 +40,35 @@ struct LBFGS {
         while iteration < maxIterations {
             if maxAbs(g, d) < gradientTolerance { converged = true; break }
             // direction = -H g by the two-loop recursion.
-            BLAS.copy(g, direction, count: d)
+            FixedOrderBLAS.copy(g, direction, count: d)
             for back in 0..<stored {
                 let m = (newest - back + memory) % memory
-                alpha[m] = rho[m] * BLAS.dot(s[m], direction, count: d)
-                BLAS.axpy(Float(-alpha[m]), y[m], direction, count: d)
+                alpha[m] = rho[m] * FixedOrderBLAS.dot(s[m], direction, count: d)
+                FixedOrderBLAS.axpy(Float(-alpha[m]), y[m], direction, count: d)
             }
             if stored > 0 {
-                let yy = BLAS.dot(y[newest], y[newest], count: d)
-                BLAS.scale(Float(1 / (rho[newest] * yy)), direction, count: d)
+                let yy = FixedOrderBLAS.dot(y[newest], y[newest], count: d)
+                FixedOrderBLAS.scale(Float(1 / (rho[newest] * yy)), direction, count: d)
             }
             for forward in 0..<stored {
                 let m = (newest - stored + 1 + forward + memory) % memory
-                let beta = rho[m] * BLAS.dot(y[m], direction, count: d)
-                BLAS.axpy(Float(alpha[m] - beta), s[m], direction, count: d)
+                let beta = rho[m] * FixedOrderBLAS.dot(y[m], direction, count: d)
+                FixedOrderBLAS.axpy(Float(alpha[m] - beta), s[m], direction, count: d)
             }
-            BLAS.scale(-1, direction, count: d)
-            var slope = BLAS.dot(g, direction, count: d)
+            FixedOrderBLAS.scale(-1, direction, count: d)
+            var slope = FixedOrderBLAS.dot(g, direction, count: d)
             if slope >= 0 {  // not a descent direction: restart from steepest descent
-                BLAS.copy(g, direction, count: d)
-                BLAS.scale(-1, direction, count: d)
+                FixedOrderBLAS.copy(g, direction, count: d)
+                FixedOrderBLAS.scale(-1, direction, count: d)
                 stored = 0
-                slope = BLAS.dot(g, direction, count: d)
+                slope = FixedOrderBLAS.dot(g, direction, count: d)
             }
-            var step = stored == 0 ? min(1, 1 / max(BLAS.norm(g, count: d), 1e-12)) : 1.0
+            var step = stored == 0 ? min(1, 1 / max(FixedOrderBLAS.norm(g, count: d), 1e-12)) : 1.0
             var trialF = Double.infinity
             var accepted = false
             for _ in 0..<30 {
-                BLAS.copy(x, trialX, count: d)
-                BLAS.axpy(Float(step), direction, trialX, count: d)
+                FixedOrderBLAS.copy(x, trialX, count: d)
+                FixedOrderBLAS.axpy(Float(step), direction, trialX, count: d)
                 trialF = evaluate(trialX, trialG)
                 if trialF <= f + 1e-4 * step * slope { accepted = true; break }
                 step *= 0.5
@@ -77,11 +77,11 @@ struct LBFGS {
             iteration += 1
             // Curvature pair s = x_new - x, y = g_new - g.
             let next = (newest + 1) % memory
-            BLAS.copy(trialX, s[next], count: d)
-            BLAS.axpy(-1, x, s[next], count: d)
-            BLAS.copy(trialG, y[next], count: d)
-            BLAS.axpy(-1, g, y[next], count: d)
-            let sy = BLAS.dot(s[next], y[next], count: d)
+            FixedOrderBLAS.copy(trialX, s[next], count: d)
+            FixedOrderBLAS.axpy(-1, x, s[next], count: d)
+            FixedOrderBLAS.copy(trialG, y[next], count: d)
+            FixedOrderBLAS.axpy(-1, g, y[next], count: d)
+            let sy = FixedOrderBLAS.dot(s[next], y[next], count: d)
             if sy > 1e-12 {
                 rho[next] = 1 / sy
                 newest = next

@@ -99,7 +99,7 @@ public final class LogisticObjective {
             }}}
         }
         let weightCount = features * k
-        BLAS.axpy(Float(lambda), weights, gradient, count: weightCount)
+        FixedOrderBLAS.axpy(Float(lambda), weights, gradient, count: weightCount)
         // grad_b, summed in row order.
         let gb = gradient + weightCount
         residuals.withUnsafeBufferPointer { r in
@@ -108,7 +108,7 @@ public final class LogisticObjective {
             for label in 0..<k { gb[label] = Float(sums[label] * inverseN) }
         }
         let dataLoss = blockLoss.reduce(0, +) * inverseN
-        return dataLoss + 0.5 * lambda * BLAS.dot(weights, weights, count: weightCount)
+        return dataLoss + 0.5 * lambda * FixedOrderBLAS.dot(weights, weights, count: weightCount)
     }
 
     /// Replaces the margins `z` of document i by the residuals p - y, returning the document's loss.
@@ -131,12 +131,12 @@ public final class LogisticObjective {
         var top = -Float.infinity
         for label in 0..<k { top = max(top, z[label]) }
         var total = 0.0
-        for label in 0..<k { total += exp(Double(z[label] - top)) }
-        let logTotal = log(total) + Double(top)
+        for label in 0..<k { total += PortableMath.exp(Double(z[label] - top)) }
+        let logTotal = PortableMath.log(total) + Double(top)
         let y = Int(truth.first ?? 0)
         loss = logTotal - Double(z[y])
         for label in 0..<k {
-            z[label] = Float(exp(Double(z[label]) - logTotal))
+            z[label] = Float(PortableMath.exp(Double(z[label]) - logTotal))
         }
         z[y] -= 1
         return loss

@@ -160,7 +160,7 @@ public struct OneVsRestSVM: Sendable {
             for l in 0..<problems {
                 let p = (Double(inPositive[c][l]) + 1) / positiveTotal[l]
                 let q = (Double(inNegative[c][l]) + 1) / negativeTotal[l]
-                ratio[l] = Float(log(p / q))
+                ratio[l] = Float(PortableMath.log(p / q))
             }
             return ratio
         }

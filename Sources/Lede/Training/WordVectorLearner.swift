@@ -120,16 +120,16 @@ public struct WordVectorLearner: Sendable {
         }
         for w in 0..<words { rowCounts[w + 1] += rowCounts[w] }
 
-        let smoothedTotal = rowSums.reduce(0) { $0 + pow($1, 0.75) }
+        let smoothedTotal = rowSums.reduce(0) { $0 + PortableMath.pow($1, 0.75) }
         // ln(#(w, c) D / (#(w) P(c))) = ln #(w, c) - ln #(w) - 0.75 ln #(c) + ln(sum #^0.75)
-        let logRow = rowSums.map { $0 > 0 ? log($0) : 0 }
-        let logSmoothedTotal = log(smoothedTotal)
+        let logRow = rowSums.map { $0 > 0 ? PortableMath.log($0) : 0 }
+        let logSmoothedTotal = PortableMath.log(smoothedTotal)
         var next = Array(rowCounts[0..<words])
         var columns = [Int32](repeating: 0, count: rowCounts[words])
         var values = [Float](repeating: 0, count: rowCounts[words])
         var transposedValues = values
         func ppmi(_ count: Double, _ w: Int, _ c: Int) -> Float {
-            Float(max(0, log(count) - logRow[w] - 0.75 * logRow[c] + logSmoothedTotal))
+            Float(max(0, PortableMath.log(count) - logRow[w] - 0.75 * logRow[c] + logSmoothedTotal))
         }
         for (key, count) in zip(pairs.keys, pairs.counts) {
             let (a, b) = (Int(key >> 32), Int(key & 0xFFFF_FFFF))
@@ -216,8 +216,8 @@ public struct WordVectorLearner: Sendable {
             partial.withUnsafeMutableBufferPointer { c in
                 let a = a.baseAddress!, c = c.baseAddress!
                 forEachRowBlock(rows: rows, threads: threads) { block, first, count in
-                    BLAS.gemm(m: n, n: n, k: count, alpha: 1, a: a + first * n, transposeA: true,
-                              b: a + first * n, beta: 0, c: c + block * n * n)
+                    FixedOrderBLAS.gemm(m: n, n: n, k: count, a: a + first * n, transposeA: true,
+                                        b: a + first * n, c: c + block * n * n)
                 }
             }
         }
@@ -236,7 +236,7 @@ public struct WordVectorLearner: Sendable {
                 out.withUnsafeMutableBufferPointer { c in
                     let a = a.baseAddress!, b = b.baseAddress!, c = c.baseAddress!
                     forEachRowBlock(rows: rows, threads: threads) { _, first, count in
-                        BLAS.gemm(m: count, n: width, k: n, alpha: 1, a: a + first * n, b: b, beta: 0, c: c + first * width)
+                        FixedOrderBLAS.gemm(m: count, n: width, k: n, a: a + first * n, b: b, c: c + first * width)
                     }
                 }
             }
@@ -287,7 +287,8 @@ public struct WordVectorLearner: Sendable {
         return inverse.map(Float.init)
     }
 
-    /// A seeded generator of standard normal numbers (xorshift64*, Box-Muller).
+    /// A seeded generator of standard normal numbers (xorshift64*, Marsaglia's polar method: no
+    /// trigonometry, so only `PortableMath.log` and square roots, the same bits on every machine).
     struct Random {
         var state: UInt64
         var spare: Float?
@@ -306,9 +307,14 @@ public struct WordVectorLearner: Sendable {
                 self.spare = nil
                 return spare
             }
-            let radius = (-2 * log(uniform())).squareRoot(), angle = 2 * Double.pi * uniform()
-            spare = Float(radius * sin(angle))
-            return Float(radius * cos(angle))
+            while true {
+                let u = 2 * uniform() - 1, v = 2 * uniform() - 1
+                let s = u * u + v * v
+                guard s > 0, s < 1 else { continue }
+                let factor = (-2 * PortableMath.log(s) / s).squareRoot()
+                spare = Float(v * factor)
+                return Float(u * factor)
+            }
         }
     }
 }
