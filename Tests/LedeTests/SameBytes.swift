@@ -1,45 +1,58 @@
 import XCTest
 
 /// Equality checks for large byte and value arrays whose failure message has a useful size: how many
-/// differ, where the first difference is (for a model file, in which section) and the two values there,
-/// never the arrays themselves.
+/// differ, where (for a model file, in which sections) and the first difference, never the arrays.
 enum SameBytes {
-    /// Where byte `offset` of a model file lies: the header, the section table, a named section or the
-    /// padding between sections (plain "offset N" for bytes that are not a model file).
-    static func place(of offset: Int, in file: [UInt8]) -> String {
-        guard file.count >= 64, Array(file.prefix(8)) == Array("LEDEMODL".utf8) else { return "offset \(offset)" }
+    /// Where a byte lies: `part` is "header", "section table", a section's tag or "padding" in a model
+    /// file (nil in other bytes); `description` says it in words.
+    struct Location {
+        var part: String?
+        var description: String
+    }
+
+    /// The location of byte `offset` of `file`.
+    static func locate(_ offset: Int, in file: [UInt8]) -> Location {
+        let plain = "offset \(offset)"
+        guard file.count >= 64, Array(file.prefix(8)) == Array("LEDEMODL".utf8) else { return Location(part: nil, description: plain) }
         func integer(_ at: Int, _ size: Int) -> Int {
             (0..<size).reduce(0) { $0 | Int(file[at + $1]) << (8 * $1) }
         }
-        if offset < 64 { return "offset \(offset), in the header" }
+        if offset < 64 { return Location(part: "header", description: plain + ", in the header") }
         let sections = integer(16, 4)
         let table = 64 + 32 * sections
-        guard table <= file.count else { return "offset \(offset), past a truncated section table" }
-        if offset < table { return "offset \(offset), in the section table (entry \((offset - 64) / 32))" }
+        guard table <= file.count else { return Location(part: nil, description: plain + ", past a truncated section table") }
+        if offset < table {
+            return Location(part: "section table", description: plain + ", in the section table (entry \((offset - 64) / 32))")
+        }
         for index in 0..<sections {
             let entry = 64 + 32 * index
             let tag = String(decoding: file[entry..<entry + 4], as: UTF8.self)
             let start = integer(entry + 8, 8), length = integer(entry + 16, 8)
             if offset >= start && offset < start + length {
-                return "offset \(offset), in section \(tag) (its byte \(offset - start) of \(length))"
+                return Location(part: tag, description: plain + ", in section \(tag) (its byte \(offset - start) of \(length))")
             }
         }
-        return "offset \(offset), in padding between sections"
+        return Location(part: "padding", description: plain + ", in padding between sections")
     }
 
-    /// nil when `a` and `b` are the same bytes; else a one-line description of the difference.
+    /// nil when `a` and `b` are the same bytes; else a one-line description of the difference: how many
+    /// bytes differ (per part, for model files) and the first difference.
     static func difference(_ a: [UInt8], _ b: [UInt8]) -> String? {
         guard a != b else { return nil }
         let common = min(a.count, b.count)
         var differing = 0, first: Int?
+        var perPart: [(part: String, count: Int)] = []
         for i in 0..<common where a[i] != b[i] {
             differing += 1
             if first == nil { first = i }
+            guard let part = locate(i, in: a).part else { continue }
+            if perPart.last?.part == part { perPart[perPart.count - 1].count += 1 } else { perPart.append((part, 1)) }
         }
         let at = first ?? common
         let values = at < common ? " (\(a[at]) against \(b[at]))" : ""
-        return "\(differing) of \(common) common bytes differ (sizes \(a.count) and \(b.count)); first at "
-            + place(of: at, in: a) + values
+        let parts = perPart.isEmpty ? "" : " [" + perPart.map { "\($0.part): \($0.count)" }.joined(separator: ", ") + "]"
+        return "\(differing) of \(common) common bytes differ (sizes \(a.count) and \(b.count))\(parts); first at "
+            + locate(at, in: a).description + values
     }
 
     /// Fails, with `difference`'s description, unless `a` and `b` are the same bytes.
