@@ -36,6 +36,7 @@ struct Count: ParsableCommand {
 
     func run() {
         do {
+            try OutputPaths.check([.init(option: "--output", path: output)], inputs: [data])
             var settings = FeatureSettings()
             (settings.ngramMin, settings.ngramMax) = NGramRange.parse(ngrams)!
             try settings.validate()
@@ -77,6 +78,7 @@ struct MergeCounts: ParsableCommand {
 
     func run() {
         do {
+            try OutputPaths.check([.init(option: "--output", path: output)], inputs: files)
             var merged = try NGramCounts.load(files[0])
             for file in files.dropFirst() {
                 do {

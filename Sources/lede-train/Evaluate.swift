@@ -42,6 +42,7 @@ struct Evaluate: ParsableCommand {
 
     func run() {
         do {
+            if let report { try OutputPaths.check([.init(option: "--report", path: report)], inputs: [model, data]) }
             let loaded = try ModelFile.load(model)
             let reader = try LabeledDataReader(path: data, format: format.flatMap(LabeledDataFormat.init(rawValue:)))
             let (summary, unknown, details) = try Evaluator.evaluate(loaded, on: reader, threshold: threshold, details: report != nil)

@@ -193,6 +193,8 @@ struct Train: ParsableCommand {
     func run() {
         do {
             let start = Date()
+            try OutputPaths.check([.init(option: "--output", path: output)] + (report.map { [.init(option: "--report", path: $0)] } ?? []),
+                                  inputs: [data] + [validation, counts].compactMap { $0 })
             // Progress only for a person watching; notes (e.g. ignored labels) always.
             let watching = !quiet && isatty(2) == 1
             let trainer = Trainer(options: try options(), progress: { message in
