@@ -34,6 +34,13 @@ struct LedeClassify: ParsableCommand {
         threshold (tuned at training; see 'lede-train inspect'); a
         single-label model predicts the most probable label.
 
+        Ids are valid JSON strings: a file name byte that is not UTF-8 is
+        written as the escape \\udcXX (Python: os.fsencode(id) gives the name
+        back). A line ends at LF, CRLF or a lone CR. FIFOs and devices are
+        refused (pipe them to '-'). SIGINT, SIGTERM and SIGHUP stop the run
+        between records (exit status 128 + the signal's number); the records
+        written by then are whole.
+
         Examples:
           lede-classify datasets/samples/
           lede-classify --model news.lede --input-format lines big.txt \\
@@ -70,8 +77,11 @@ struct LedeClassify: ParsableCommand {
     @Flag(help: "With --explain: explain every label, not only the predicted ones.")
     var explainAll = false
 
-    @Option(help: "Threads (default: all cores). The output does not depend on it.")
+    @Option(help: "Threads (default: all cores; at most the cores available). The output does not depend on it.")
     var threads: Int = Parallel.availableCores
+
+    @Option(help: ArgumentHelp("The most bytes one document (a file, a line, or standard input) may have; a larger one gets an error record.", valueName: "bytes"))
+    var maxDocumentBytes: Int = BatchClassifier.defaultMaxDocumentBytes
 
     @Flag(name: .shortAndLong, help: "No progress or summary on stderr.")
     var quiet = false
@@ -95,6 +105,7 @@ struct LedeClassify: ParsableCommand {
         if explain > 0 && outputFormat != "jsonl" { throw ValidationError("--explain writes JSON: use it with --output-format jsonl") }
         if explainAll && explain == 0 { throw ValidationError("--explain-all needs --explain N (the number of terms per label)") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if maxDocumentBytes < 1 { throw ValidationError("--max-document-bytes must be at least 1") }
     }
 
     func run() throws {
@@ -106,7 +117,11 @@ struct LedeClassify: ParsableCommand {
             exitWith(error)
         }
         var options = BatchClassifier.Options()
-        options.threads = threads
+        options.threads = min(threads, Parallel.availableCores)
+        if threads > Parallel.availableCores && !quiet {
+            FileHandle.standardError.write(Data("lede-classify: note: --threads \(threads) capped at the \(Parallel.availableCores) cores available\n".utf8))
+        }
+        options.maxDocumentBytes = maxDocumentBytes
         options.threshold = threshold
         options.topK = topK
         options.format = RecordFormatter.Format(rawValue: outputFormat)!
@@ -121,9 +136,9 @@ struct LedeClassify: ParsableCommand {
         var lastProgress = DispatchTime.now()
         do {
             Interruption.install()
-            try classifier.run(inputs: inputs, format: InputFormat(rawValue: inputFormat)!, write: { records in
+            try classifier.run(paths: RawArguments.paths(of: inputs), format: InputFormat(rawValue: inputFormat)!, write: { records in
                 // Stop between whole records when interrupted: the output never ends in half a line.
-                if Interruption.requested != 0 { throw Interruption() }
+                try Interruption.check()
                 try output.write(records)
             },
                                progress: { totals in
@@ -142,10 +157,10 @@ struct LedeClassify: ParsableCommand {
                 FileHandle.standardError.write(Data((line + "   ").utf8))
             })
             try output.flush()
-        } catch is Interruption {
+        } catch let interruption as Interruption.Requested {
             try? output.flush()
-            FileHandle.standardError.write(Data("\nlede-classify: interrupted; the records written so far are complete\n".utf8))
-            Foundation.exit(130)
+            FileHandle.standardError.write(Data("\nlede-classify: interrupted (signal \(interruption.signal)); the records written so far are complete\n".utf8))
+            Foundation.exit(interruption.exitStatus)
         } catch {
             exitWith(error)
         }
@@ -181,17 +196,10 @@ final class OutputStream {
         if buffer.count >= 1 << 20 { try flush() }
     }
 
+    /// Writes what is buffered; on an interruption, up to the end of the record being written.
     func flush() throws {
-        try buffer.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = Foundation.write(1, raw.baseAddress! + done, raw.count - done)
-                if n < 0 && errno == EINTR { continue }
-                if n < 0 { throw LedeError.io("cannot write output: \(String(cString: strerror(errno)))") }
-                done += n
-            }
-        }
-        buffer.removeAll(keepingCapacity: true)
+        defer { buffer.removeAll(keepingCapacity: true) }
+        try buffer.withUnsafeBytes { try FileDescriptorIO.writeRecords(1, $0) }
     }
 }
 
@@ -227,10 +235,10 @@ enum InputSize {
             var info = stat()
             guard stat(input, &info) == 0 else { continue }
             if info.st_mode & S_IFMT == S_IFDIR {
-                try? FileSystem.walk(input) { path in
+                try? FileSystem.walk(RawPath(input), { path in
                     var entry = stat()
-                    if lstat(path, &entry) == 0, entry.st_mode & S_IFMT == S_IFREG { total += Int(entry.st_size) }
-                }
+                    if path.withCString({ lstat($0, &entry) }) == 0, entry.st_mode & S_IFMT == S_IFREG { total += Int(entry.st_size) }
+                }, unreadable: { _, _ in })
             } else if info.st_mode & S_IFMT == S_IFREG {
                 total += Int(info.st_size)
             }
@@ -244,13 +252,23 @@ enum InputSize {
     }
 }
 
-/// Ctrl-C (SIGINT) and SIGTERM set a flag that the writer checks between records.
-struct Interruption: Error {
-    nonisolated(unsafe) static var requested: sig_atomic_t = 0
-
-    static func install() {
-        requested = 0  // initialized here, never first in a signal handler
-        signal(SIGINT) { _ in Interruption.requested = 1 }
-        signal(SIGTERM) { _ in Interruption.requested = 1 }
+/// The command line's inputs as the bytes the shell passed: Swift's `CommandLine.arguments` repairs bytes
+/// that are not UTF-8, which would name another file (or none).
+enum RawArguments {
+    /// The raw argument behind each of `parsed` (in order), matched by its repaired spelling; an argument
+    /// that spells the same as UTF-8 is used as it is.
+    static func paths(of parsed: [String]) -> [RawPath] {
+        var raw: [String: [RawPath]] = [:]
+        for index in 1..<Int(CommandLine.argc) {
+            guard let pointer = CommandLine.unsafeArgv[index] else { continue }
+            let bytes = Array(UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)))
+            raw[String(decoding: bytes, as: UTF8.self), default: []].append(RawPath(bytes: bytes))
+        }
+        return parsed.map { argument in
+            guard var candidates = raw[argument], !candidates.isEmpty else { return RawPath(argument) }
+            let first = candidates.removeFirst()
+            raw[argument] = candidates
+            return first
+        }
     }
 }

@@ -22,7 +22,7 @@ public enum AtomicFile {
             if fd < 0 && errno != EEXIST { break }
         }
         guard fd >= 0 else {
-            throw LedeError.io("cannot create the temporary file \(temporary): \(MappedFile.describe(errno))", file: path)
+            throw LedeError.io("cannot create the temporary file \(temporary): \(FileDescriptorIO.describe(errno))", file: path)
         }
         var failure: String?
         do {
@@ -30,9 +30,9 @@ public enum AtomicFile {
         } catch {
             failure = (error as? LedeError)?.message ?? String(describing: error)
         }
-        if failure == nil && fsync(fd) != 0 { failure = "cannot flush to disk: " + MappedFile.describe(errno) }
+        if failure == nil && fsync(fd) != 0 { failure = "cannot flush to disk: " + FileDescriptorIO.describe(errno) }
         close(fd)
-        if failure == nil && rename(temporary, path) != 0 { failure = MappedFile.describe(errno) }
+        if failure == nil && rename(temporary, path) != 0 { failure = FileDescriptorIO.describe(errno) }
         if let failure {
             unlink(temporary)
             throw LedeError.io("cannot write: \(failure) (the previous file, if any, is unchanged)", file: path)
@@ -44,7 +44,7 @@ public enum AtomicFile {
             let code = errno
             close(directoryFD)
             if synced != 0 && code != EINVAL && code != EROFS {
-                throw LedeError.io("written, but the directory could not be flushed to disk: \(MappedFile.describe(code))", file: path)
+                throw LedeError.io("written, but the directory could not be flushed to disk: \(FileDescriptorIO.describe(code))", file: path)
             }
         }
     }

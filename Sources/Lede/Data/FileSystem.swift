@@ -2,27 +2,34 @@
 import Glibc
 #endif
 
-/// Small file-system queries, on POSIX calls (no Foundation objects per file).
+/// Small file-system queries, on POSIX calls (no Foundation objects per file), with names as bytes.
 public enum FileSystem {
-    public static func isDirectory(_ path: String) -> Bool {
+    public static func isDirectory(_ path: String) -> Bool { isDirectory(RawPath(path)) }
+
+    public static func isDirectory(_ path: RawPath) -> Bool {
         var info = stat()
-        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+        return path.withCString { stat($0, &info) } == 0 && info.st_mode & S_IFMT == S_IFDIR
     }
 
     /// Entry names of a directory, sorted by their bytes, without "." and "..".
     public static func entries(of directory: String) throws -> [String] {
-        guard let dir = opendir(directory) else {
-            throw LedeError.io("cannot list directory: \(MappedFile.describe(errno))", file: directory)
+        try entries(of: RawPath(directory)).map { String(decoding: $0.bytes, as: UTF8.self) }
+    }
+
+    /// Entry names of a directory as bytes, sorted, without "." and "..".
+    public static func entries(of directory: RawPath) throws -> [RawPath] {
+        guard let dir = directory.withCString({ opendir($0) }) else {
+            throw LedeError.io("cannot list directory: \(FileDescriptorIO.describe(errno))", file: directory.description)
         }
         defer { closedir(dir) }
-        var names: [String] = []
+        var names: [RawPath] = []
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+                Array(UnsafeRawBufferPointer(start: raw.baseAddress!, count: strlen(raw.baseAddress!.assumingMemoryBound(to: CChar.self))))
             }
-            if name != "." && name != ".." { names.append(name) }
+            if name != [0x2E] && name != [0x2E, 0x2E] { names.append(RawPath(bytes: name)) }
         }
-        return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        return names.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
     }
 
     /// Joins a directory and an entry name.
@@ -34,15 +41,30 @@ public enum FileSystem {
     ///
     /// Symbolic links to files are followed; links to directories are not (no loops). Entries that are
     /// neither files nor directories (FIFOs, sockets, devices) are passed to `body` too, so the caller
-    /// can report them rather than lose them silently.
-    public static func walk(_ directory: String, _ body: (String) throws -> Void) throws {
-        for name in try entries(of: directory) {
-            let path = join(directory, name)
+    /// can report them rather than lose them silently. A sub-directory that cannot be listed goes to
+    /// `unreadable` with the reason, and the walk goes on with its siblings; only `directory` itself
+    /// failing to list throws.
+    public static func walk(_ directory: RawPath, _ body: (RawPath) throws -> Void,
+                            unreadable: (RawPath, LedeError) throws -> Void) throws {
+        try walk(directory, names: try entries(of: directory), body, unreadable: unreadable)
+    }
+
+    private static func walk(_ directory: RawPath, names: [RawPath], _ body: (RawPath) throws -> Void,
+                             unreadable: (RawPath, LedeError) throws -> Void) throws {
+        for name in names {
+            let path = directory.appending(name)
             var info = stat()
-            guard lstat(path, &info) == 0 else { try body(path); continue }
+            guard path.withCString({ lstat($0, &info) }) == 0 else { try body(path); continue }
             let kind = info.st_mode & S_IFMT
             if kind == S_IFDIR {
-                try walk(path, body)
+                let children: [RawPath]
+                do {
+                    children = try entries(of: path)
+                } catch let error as LedeError {
+                    try unreadable(path, error)
+                    continue
+                }
+                try walk(path, names: children, body, unreadable: unreadable)
             } else if kind == S_IFLNK {
                 if isDirectory(path) { continue }
                 try body(path)

@@ -102,7 +102,13 @@ public struct LabeledDataReader {
             return fail("\"labels\" must be a list of strings and \"label\" a string", number)
         }
         labels = labels.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        return .success(LabeledRecord(id: JSONRecordID.id(of: record), text: Array(text.utf8), labels: labels, file: path, line: number))
+        let id: String?
+        do {
+            id = try JSONRecordID.id(of: record)
+        } catch {
+            return fail(error.message, number)
+        }
+        return .success(LabeledRecord(id: id, text: Array(text.utf8), labels: labels, file: path, line: number))
     }
 
     private func parseTSV(_ line: UnsafeRawBufferPointer, _ number: Int) -> Result<LabeledRecord, LedeError> {
@@ -141,14 +147,15 @@ public struct LabeledDataReader {
             let labelDirectory = FileSystem.join(path, label)
             guard FileSystem.isDirectory(labelDirectory) else { continue }
             labelCount += 1
-            try FileSystem.walk(labelDirectory) { file in
+            try FileSystem.walk(RawPath(labelDirectory), { file in
                 do {
-                    let mapped = try MappedFile(path: file)
-                    try deliver(.success(LabeledRecord(id: file, text: Array(mapped.bytes), labels: [label], file: file, line: 0)))
+                    let contents = try FileContents(path: file)
+                    try deliver(.success(LabeledRecord(id: file.description, text: Array(contents.bytes), labels: [label],
+                                                       file: file.description, line: 0)))
                 } catch let error as LedeError {
                     try deliver(.failure(error))
                 }
-            }
+            }, unreadable: { _, error in try deliver(.failure(error)) })
         }
         guard labelCount > 0 else {
             throw LedeError.invalidData("no label sub-directories: a labeled directory holds one sub-directory per label, each with one document per file", file: path)
@@ -156,13 +163,20 @@ public struct LabeledDataReader {
     }
 }
 
-/// The optional `"id"` of a JSON record: a string, or a number written as text.
+/// The optional `"id"` of a JSON record: a string, or a number written as text; absent or null means none.
+/// A boolean, list or object is refused rather than turned into a number or dropped.
 enum JSONRecordID {
-    static func id(of record: [String: Any]) -> String? {
+    struct Invalid: Error {
+        let message = "\"id\" must be a string or a number"
+    }
+
+    static func id(of record: [String: Any]) throws(Invalid) -> String? {
         switch record["id"] {
+        case nil, is NSNull: return nil
         case let s as String: return s
-        case let n as NSNumber: return n.stringValue
-        default: return nil
+        // JSONSerialization gives booleans as NSNumbers of type "c" (a JSON number is never a char).
+        case let n as NSNumber where String(cString: n.objCType) != "c": return n.stringValue
+        default: throw Invalid()
         }
     }
 }

@@ -42,7 +42,7 @@ public enum ModelFile {
     /// The sections of a model file that loads: tag and size in bytes, in file order.
     public static func sections(of path: String) throws -> [(tag: String, bytes: Int)] {
         _ = try load(path)
-        let mapped = try MappedFile(path: path)
+        let mapped = try FileContents(path: path)
         let raw = mapped.bytes
         let count = Int(get(raw, 16) as UInt32)
         return (0..<count).map { index in
@@ -110,16 +110,16 @@ public enum ModelFile {
 
     /// Maps and validates the model at `path`.
     public static func load(_ path: String) throws -> LedeModel {
-        let mapped: MappedFile
+        let mapped: FileContents
         do {
-            mapped = try MappedFile(path: path)
+            mapped = try FileContents(path: path)
         } catch let error as LedeError {
             throw LedeError.model("cannot read model: \(error.message)", file: path)
         }
         return try load(mapped, path: path)
     }
 
-    static func load(_ mapped: MappedFile, path: String) throws -> LedeModel {
+    static func load(_ mapped: FileContents, path: String) throws -> LedeModel {
         func fail(_ message: String) -> LedeError { LedeError.model(message, file: path) }
         let raw = mapped.bytes
         let size = raw.count

@@ -16,6 +16,9 @@ public final class BatchClassifier {
         public var explainAll = false
         /// Inputs are HTML: classify their text (`HTMLText`).
         public var html = false
+        /// The most bytes one document (file, line or standard input) may have; a larger one gets an error
+        /// record instead of exhausting memory or time.
+        public var maxDocumentBytes = BatchClassifier.defaultMaxDocumentBytes
         public init() {}
     }
 
@@ -32,6 +35,7 @@ public final class BatchClassifier {
     private var slices: [Slice]
     public private(set) var totals = Totals()
     static let slicesPerThread = 16
+    public static let defaultMaxDocumentBytes = 64 << 20
 
     /// A thread's scratch state.
     final class Worker {
@@ -61,20 +65,32 @@ public final class BatchClassifier {
         slices = (0..<(workers.count * BatchClassifier.slicesPerThread)).map { _ in Slice() }
     }
 
-    /// Reads every input and writes its records through `write` (called in order, from this thread).
-    /// `progress` is called after each batch with the running totals.
     public func run(inputs: [String], format: InputFormat, write: ([UInt8]) throws -> Void,
                     progress: (Totals) -> Void = { _ in }) throws {
-        let reader = DocumentReader(inputs: inputs, format: format)
+        try run(paths: inputs.map(RawPath.init), format: format, write: write, progress: progress)
+    }
+
+    /// Reads every input and writes its records through `write` (called in order, from this thread).
+    /// `progress` is called after each batch with the running totals. A signal caught by `Interruption`
+    /// ends the run with `Interruption.Requested` after the records of the batch being scored.
+    public func run(paths: [RawPath], format: InputFormat, write: ([UInt8]) throws -> Void,
+                    progress: (Totals) -> Void = { _ in }) throws {
+        let reader = DocumentReader(inputs: paths, format: format, maxDocumentBytes: options.maxDocumentBytes)
         var current = DocumentBatch(), next = DocumentBatch()
         if !formatter.header.isEmpty { try write(formatter.header) }
-        var more = reader.next(into: current)
+        var more = try reader.next(into: current)
         let group = DispatchGroup()
         while more {
             // Classify this batch on the worker threads while this thread reads the next one.
             let batch = current
             DispatchQueue.global().async(group: group) { self.classify(batch) }
-            more = reader.next(into: next)
+            var interruption: Interruption.Requested?
+            do {
+                more = try reader.next(into: next)
+            } catch let requested as Interruption.Requested {
+                interruption = requested
+                more = false
+            }
             group.wait()
             totals.documents += batch.count
             totals.bytes += batch.inputBytes
@@ -84,6 +100,7 @@ public final class BatchClassifier {
                 totals.bytes += slice.bytes
             }
             progress(totals)
+            if let interruption { throw interruption }
             swap(&current, &next)
         }
     }
@@ -112,7 +129,7 @@ public final class BatchClassifier {
             score(id: id, text: UnsafeRawBufferPointer(rebasing: buffer[document.text]), worker, slice)
         case .file(let path):
             do {
-                let file = try MappedFile(path: path)
+                let file = try FileContents(path: path, limit: options.maxDocumentBytes)
                 slice.bytes += file.bytes.count
                 score(id: id, text: file.bytes, worker, slice)
             } catch {
@@ -123,9 +140,8 @@ public final class BatchClassifier {
             switch InputRecordParser.parse(line, format: format) {
             case .success(let record):
                 if let recordID = record.id {
-                    var recordID = recordID
-                    recordID.withUTF8 { idBytes in
-                        record.text.withUnsafeBytes { score(id: UnsafeRawBufferPointer(idBytes), text: $0, worker, slice) }
+                    recordID.withUnsafeBytes { idBytes in
+                        record.text.withUnsafeBytes { score(id: idBytes, text: $0, worker, slice) }
                     }
                 } else {
                     record.text.withUnsafeBytes { score(id: id, text: $0, worker, slice) }
@@ -185,7 +201,8 @@ public final class BatchClassifier {
 /// Parses one line of `lede-classify`'s JSONL or TSV input into an id and a text.
 enum InputRecordParser {
     struct Record {
-        var id: String?
+        /// The id's bytes (a TSV id as it is; a JSON one as UTF-8), or nil for the line number.
+        var id: [UInt8]?
         var text: [UInt8]
     }
 
@@ -198,7 +215,7 @@ enum InputRecordParser {
     static func parse(_ line: UnsafeRawBufferPointer, format: InputFormat) -> Result<Record, Problem> {
         if format == .tsv {
             guard let tab = line.firstIndex(of: 0x09) else { return .failure(Problem("missing tab: expected id<TAB>text")) }
-            return .success(Record(id: String(decoding: line[..<tab], as: UTF8.self), text: Array(line[(tab + 1)...])))
+            return .success(Record(id: Array(line[..<tab]), text: Array(line[(tab + 1)...])))
         }
         guard let object = try? JSONSerialization.jsonObject(with: Data(line), options: []) as? [String: Any] else {
             return .failure(Problem("invalid JSON (or invalid UTF-8 inside it): expected {\"id\": ..., \"text\": \"...\"}"))
@@ -206,6 +223,10 @@ enum InputRecordParser {
         guard let text = object["text"] as? String else {
             return .failure(Problem(object["text"] == nil ? "missing \"text\"" : "\"text\" must be a string"))
         }
-        return .success(Record(id: JSONRecordID.id(of: object), text: Array(text.utf8)))
+        do {
+            return .success(Record(id: try JSONRecordID.id(of: object).map { Array($0.utf8) }, text: Array(text.utf8)))
+        } catch {
+            return .failure(Problem(error.message))
+        }
     }
 }

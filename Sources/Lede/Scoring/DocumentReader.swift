@@ -2,105 +2,130 @@
 /// streaming: files are listed as they are walked, lines are read in chunks.
 ///
 /// Every document found becomes exactly one entry, even when it cannot be read (then it carries the
-/// error), so the output accounts for every input.
+/// error), so the output accounts for every input. Paths travel as bytes (`RawPath`).
 final class DocumentReader {
-    let inputs: [String]
+    let inputs: [RawPath]
     let format: InputFormat
     /// Batches close at this many documents or bytes of text.
     let maxDocuments: Int
     let maxBytes: Int
+    /// The most bytes one document may have; a longer one becomes an error entry.
+    let maxDocumentBytes: Int
+
+    /// A file to classify, or a sub-directory that could not be listed (with the reason).
+    private enum Found {
+        case file(RawPath)
+        case unreadable(RawPath, LedeError)
+    }
 
     private var inputIndex = 0
-    private var pendingFiles: [String] = []
+    /// What the current directory walk found, last first.
+    private var pending: [Found] = []
     private var lineReader: LineReader?
-    private var lineReaderPath = ""
-    private var readStdinWhole = false
+    private var lineReaderPath = RawPath("")
+    private static let standardInput = RawPath("-")
 
-    init(inputs: [String], format: InputFormat, maxDocuments: Int = 2048, maxBytes: Int = 8 << 20) {
-        self.inputs = inputs.isEmpty ? ["-"] : inputs
+    init(inputs: [RawPath], format: InputFormat, maxDocuments: Int = 2048, maxBytes: Int = 8 << 20,
+         maxDocumentBytes: Int = .max) {
+        self.inputs = inputs.isEmpty ? [Self.standardInput] : inputs
         self.format = format
         self.maxDocuments = maxDocuments
         self.maxBytes = maxBytes
+        self.maxDocumentBytes = maxDocumentBytes
     }
 
-    /// Fills `batch` with the next documents; false when the inputs are exhausted.
-    func next(into batch: DocumentBatch) -> Bool {
+    /// Fills `batch` with the next documents; false when the inputs are exhausted. Throws only
+    /// `Interruption.Requested`: every other problem becomes an error entry.
+    func next(into batch: DocumentBatch) throws -> Bool {
         batch.removeAll()
         while batch.count < maxDocuments && batch.bytes.count < maxBytes {
+            try Interruption.check()
             if format == .files {
-                if !nextFile(into: batch) { break }
+                if !(try nextFile(into: batch)) { break }
             } else {
-                if !nextLine(into: batch) { break }
+                if !(try nextLine(into: batch)) { break }
             }
         }
         return batch.count > 0
     }
 
+    private func failed(_ id: Range<Int>, _ error: Error, into batch: DocumentBatch) {
+        batch.documents.append(PendingDocument(source: .failed(String(describing: error)), id: id, text: 0..<0))
+    }
+
     // MARK: - Files
 
-    private func nextFile(into batch: DocumentBatch) -> Bool {
-        while pendingFiles.isEmpty {
+    private func nextFile(into batch: DocumentBatch) throws -> Bool {
+        while pending.isEmpty {
             guard inputIndex < inputs.count else { return false }
             let input = inputs[inputIndex]
             inputIndex += 1
-            if input == "-" {
-                readStandardInput(into: batch)
+            if input == Self.standardInput {
+                try readStandardInput(into: batch)
                 return true
             }
-            if FileSystem.isDirectory(input) {
-                do {
-                    var found: [String] = []
-                    try FileSystem.walk(input) { found.append($0) }
-                    pendingFiles = found.reversed()
-                } catch {
-                    let id = batch.store(input)
-                    batch.documents.append(PendingDocument(source: .failed(String(describing: error)), id: id, text: 0..<0))
-                    return true
-                }
-            } else {
-                pendingFiles = [input]
+            guard FileSystem.isDirectory(input) else {
+                pending = [.file(input)]
+                break
+            }
+            do {
+                var found: [Found] = []
+                try FileSystem.walk(input, { found.append(.file($0)) }, unreadable: { found.append(.unreadable($0, $1)) })
+                pending = found.reversed()
+            } catch {
+                failed(batch.store(input), error, into: batch)
+                return true
             }
         }
-        let path = pendingFiles.removeLast()
-        let id = batch.store(path)
-        batch.documents.append(PendingDocument(source: .file(path), id: id, text: 0..<0))
+        switch pending.removeLast() {
+        case .file(let path):
+            batch.documents.append(PendingDocument(source: .file(path), id: batch.store(path), text: 0..<0))
+        case .unreadable(let path, let error):
+            failed(batch.store(path), error, into: batch)
+        }
         return true
     }
 
     /// Standard input as one document, read in chunks.
-    private func readStandardInput(into batch: DocumentBatch) {
-        let id = batch.store("-")
+    private func readStandardInput(into batch: DocumentBatch) throws {
+        let id = batch.store(Self.standardInput)
         do {
-            let reader = try LineReader(path: "-")
+            let reader = try LineReader(path: Self.standardInput, maxLineBytes: maxDocumentBytes)
             let start = batch.bytes.count
             var first = true
             while try reader.nextLine({ line -> Bool in
                 if !first { batch.bytes.append(0x0A) }
                 first = false
                 batch.bytes.append(contentsOf: line)
-                return true
-            }) != nil {}
+                return !reader.lineTooLong
+            }) != nil {
+                if reader.lineTooLong || batch.bytes.count - start > maxDocumentBytes {
+                    batch.bytes.removeSubrange(start...)
+                    throw LedeError.invalidData("standard input is longer than the limit of \(maxDocumentBytes) bytes for one document")
+                }
+            }
             batch.inputBytes += reader.bytesRead
             batch.documents.append(PendingDocument(source: .inline, id: id, text: start..<batch.bytes.count))
+        } catch let interruption as Interruption.Requested {
+            throw interruption
         } catch {
-            batch.documents.append(PendingDocument(source: .failed(String(describing: error)), id: id, text: 0..<0))
+            failed(id, error, into: batch)
         }
     }
 
     // MARK: - Lines
 
-    private func nextLine(into batch: DocumentBatch) -> Bool {
+    private func nextLine(into batch: DocumentBatch) throws -> Bool {
         while true {
             if lineReader == nil {
                 guard inputIndex < inputs.count else { return false }
                 let path = inputs[inputIndex]
                 inputIndex += 1
                 do {
-                    lineReader = try LineReader(path: path)
+                    lineReader = try LineReader(path: path, maxLineBytes: maxDocumentBytes)
                     lineReaderPath = path
                 } catch {
-                    let id = batch.store(path)
-                    batch.documents.append(PendingDocument(source: .failed(String(describing: error)), id: id, text: 0..<0))
+                    failed(batch.store(path), error, into: batch)
                     return true
                 }
             }
@@ -111,10 +136,15 @@ final class DocumentReader {
                     let number = reader.lineNumber
                     let id: Range<Int>
                     if inputs.count > 1 {
-                        let start = batch.store(lineReaderPath + ":").lowerBound
+                        let start = batch.store(lineReaderPath).lowerBound
+                        _ = batch.store(":")
                         id = start..<batch.storeNumber(number).upperBound
                     } else {
                         id = batch.storeNumber(number)
+                    }
+                    if reader.lineTooLong {
+                        failed(id, LedeError.invalidData("line \(number) is longer than the limit of \(maxDocumentBytes) bytes for one document"), into: batch)
+                        return true
                     }
                     let text = batch.store(line)
                     let source: PendingDocument.Source = format == .lines ? .inline : .record(format)
@@ -124,9 +154,10 @@ final class DocumentReader {
                 batch.inputBytes += reader.bytesRead - before
                 if got != nil { return true }
                 lineReader = nil
+            } catch let interruption as Interruption.Requested {
+                throw interruption
             } catch {
-                let id = batch.store(lineReaderPath)
-                batch.documents.append(PendingDocument(source: .failed(String(describing: error)), id: id, text: 0..<0))
+                failed(batch.store(lineReaderPath), error, into: batch)
                 lineReader = nil
                 return true
             }

@@ -16,7 +16,7 @@ struct PendingDocument {
         /// Text already in the batch's byte buffer; id as well.
         case inline
         /// A whole file to read (files mode); id = its path.
-        case file(String)
+        case file(RawPath)
         /// A JSONL or TSV line in the batch buffer, parsed by the worker.
         case record(InputFormat)
         /// Could not be read; the message becomes the record's error.
@@ -47,6 +47,12 @@ final class DocumentBatch {
     func store(_ raw: UnsafeRawBufferPointer) -> Range<Int> {
         let start = bytes.count
         bytes.append(contentsOf: raw)
+        return start..<bytes.count
+    }
+
+    func store(_ path: RawPath) -> Range<Int> {
+        let start = bytes.count
+        bytes.append(contentsOf: path.bytes)
         return start..<bytes.count
     }
 

@@ -101,8 +101,10 @@ public struct RecordFormatter: Sendable {
     static let scoresKey = Array("], \"scores\": {".utf8)
     static let hex = Array("0123456789abcdef".utf8)
 
-    /// Appends `bytes` as a JSON string: quotes, `\"`, `\\`, control characters as `\uXXXX`, and any byte
-    /// sequence that is not valid UTF-8 as U+FFFD, so the output is always valid JSON.
+    /// Appends `bytes` as a JSON string: quotes, `\"`, `\\`, control characters as `\uXXXX`, valid UTF-8 as
+    /// it is, and each byte that is not part of valid UTF-8 as the escape `\udcXX` (XX: the byte), the
+    /// lone low surrogate that Python's "surrogateescape" uses: no valid text contains one, so two
+    /// different byte strings never give the same JSON string, and `os.fsencode(value)` gives the bytes back.
     public static func appendJSONString<C: Collection>(_ bytes: C, to out: inout [UInt8]) where C.Element == UInt8 {
         out.append(0x22)
         var i = bytes.startIndex
@@ -122,20 +124,13 @@ public struct RecordFormatter: Sendable {
                 i = bytes.index(after: i)
                 continue
             }
-            // Copy a valid multi-byte sequence, or write U+FFFD for one invalid byte.
-            let needed = Tokenizer.sequenceLength(b)
-            var sequence: [UInt8] = [b]
-            var j = bytes.index(after: i)
-            while sequence.count < needed && j != bytes.endIndex {
-                sequence.append(bytes[j])
-                j = bytes.index(after: j)
-            }
-            if needed > 0, sequence.count == needed,
-               sequence.withUnsafeBufferPointer({ Tokenizer.decode($0.baseAddress!, needed) }) != nil {
-                out.append(contentsOf: sequence)
-                i = j
+            let length = Tokenizer.validSequenceLength(bytes, at: i)
+            if length > 0 {
+                let end = bytes.index(i, offsetBy: length)
+                out.append(contentsOf: bytes[i..<end])
+                i = end
             } else {
-                out.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                out.append(contentsOf: [0x5C, 0x75, 0x64, 0x63, hex[Int(b >> 4)], hex[Int(b & 15)]])  // \udcXX
                 i = bytes.index(after: i)
             }
         }

@@ -337,3 +337,29 @@ enum AsciiTable {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
     }
 }
+
+extension Tokenizer {
+    /// The length of the valid UTF-8 sequence that starts at `i` in `bytes` (1 for ASCII), or 0 when the
+    /// bytes there are not valid UTF-8 (a stray continuation byte, an overlong or surrogate form, a
+    /// sequence cut short).
+    static func validSequenceLength<C: Collection>(_ bytes: C, at i: C.Index) -> Int where C.Element == UInt8 {
+        let lead = bytes[i]
+        if lead < 0x80 { return 1 }
+        let needed = sequenceLength(lead)
+        guard needed > 0 else { return 0 }
+        var sequence: (UInt8, UInt8, UInt8, UInt8) = (lead, 0, 0, 0)
+        var count = 1
+        var j = bytes.index(after: i)
+        withUnsafeMutableBytes(of: &sequence) { raw in
+            while count < needed && j != bytes.endIndex {
+                raw[count] = bytes[j]
+                count += 1
+                j = bytes.index(after: j)
+            }
+        }
+        guard count == needed else { return 0 }
+        return withUnsafeBytes(of: &sequence) { raw in
+            decode(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), needed) != nil ? needed : 0
+        }
+    }
+}

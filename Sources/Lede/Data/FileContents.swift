@@ -1,0 +1,114 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A whole regular file's bytes, read into memory this object owns.
+///
+/// Read, not memory-mapped: a mapped file that another process truncates or rewrites in place while it is
+/// used kills the reader with SIGBUS or changes under it; a copy cannot. Reading stops at the end of the
+/// file as it is then (a file that shrinks gives fewer bytes, one that grows more), or throws once it passes
+/// `limit` bytes.
+public final class FileContents: @unchecked Sendable {
+    public let bytes: UnsafeRawBufferPointer
+    /// The memory holding `bytes` and its size.
+    private var memory: Memory
+
+    /// Files of this size or more are read into whole pages of their own, 2 MB ones where the kernel
+    /// gives them (`MADV_HUGEPAGE`): a 50 MB model then costs a few dozen page faults, not 12,000.
+    static let pageBacked = 1 << 20
+
+    public convenience init(path: String, limit: Int = .max) throws {
+        try self.init(path: RawPath(path), limit: limit)
+    }
+
+    /// Reads `raw`: a regular file (directories, FIFOs, sockets and devices are refused without blocking).
+    public init(path raw: RawPath, limit: Int = .max) throws {
+        let path = raw.description
+        // Non-blocking, so that a FIFO without a writer is refused below instead of waiting forever.
+        let fd = raw.withCString { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
+        guard fd >= 0 else { throw LedeError.io(FileDescriptorIO.describe(errno), file: path) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw LedeError.io(FileDescriptorIO.describe(errno), file: path) }
+        let kind = info.st_mode & S_IFMT
+        if kind == S_IFDIR { throw LedeError.io("is a directory, not a file", file: path) }
+        guard kind == S_IFREG else {
+            throw LedeError.io("not a regular file (a FIFO, socket or device); pass regular files or use '-' for standard input", file: path)
+        }
+        let size = Int(info.st_size)
+        if size > limit { throw FileContents.tooLarge(path, limit) }
+        // One byte more than the size, to see a file that grew without a second allocation.
+        var memory = Memory(capacity: max(size + 1, 64))
+        var done = 0
+        while true {
+            if done == memory.capacity {
+                guard done <= limit else {
+                    memory.release()
+                    throw FileContents.tooLarge(path, limit)
+                }
+                memory.grow(keeping: done)
+            }
+            let n = read(fd, memory.base + done, memory.capacity - done)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 {
+                let message = FileDescriptorIO.describe(errno)
+                memory.release()
+                throw LedeError.io(message, file: path)
+            }
+            if n == 0 { break }
+            done += n
+        }
+        if done > limit {
+            memory.release()
+            throw FileContents.tooLarge(path, limit)
+        }
+        self.memory = memory
+        bytes = UnsafeRawBufferPointer(start: memory.base, count: done)
+    }
+
+    deinit {
+        memory.release()
+    }
+
+    /// Heap memory for small files, anonymous pages for large ones.
+    private struct Memory {
+        private(set) var base: UnsafeMutableRawPointer
+        private(set) var capacity: Int
+        /// Whether `base` is anonymous pages (else heap memory).
+        private var pages: Bool
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            (base, pages) = Memory.allocate(capacity)
+        }
+
+        private static func allocate(_ capacity: Int) -> (UnsafeMutableRawPointer, pages: Bool) {
+            if capacity >= FileContents.pageBacked,
+               let pages = mmap(nil, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), pages != MAP_FAILED {
+                madvise(pages, capacity, MADV_HUGEPAGE)
+                return (pages, true)
+            }
+            return (.allocate(byteCount: capacity, alignment: 64), false)
+        }
+
+        mutating func grow(keeping count: Int) {
+            let (bigger, biggerPages) = Memory.allocate(capacity * 2)
+            bigger.copyMemory(from: base, byteCount: count)
+            release()
+            (base, pages) = (bigger, biggerPages)
+            capacity *= 2
+        }
+
+        func release() {
+            if pages {
+                munmap(base, capacity)
+            } else {
+                base.deallocate()
+            }
+        }
+    }
+
+    private static func tooLarge(_ path: String, _ limit: Int) -> LedeError {
+        LedeError.io("larger than the limit of \(limit) bytes for one document", file: path)
+    }
+}

@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// SIGINT, SIGTERM and SIGHUP as a request to stop, honoured at the next safe point: between records, and
+/// while waiting for input or for room to write output. A wait for input is woken through a pipe the
+/// handler writes to; a blocked write, because the handler sends the signal on to the thread that called
+/// `install()` (the one that reads and writes), where the system call then returns EINTR (no SA_RESTART).
+///
+/// Until a command calls `install()`, nothing is caught and the waits below are plain blocking waits.
+public enum Interruption {
+    /// The signal that asked to stop, once one did.
+    public struct Requested: Error, CustomStringConvertible {
+        public let signal: Int32
+        /// The conventional exit status for a process ended by `signal`: 128 + its number.
+        public var exitStatus: Int32 { 128 + signal }
+        public var description: String { "interrupted by signal \(signal)" }
+    }
+
+    private static let received = Atomic<Int32>(0)
+    /// Read and write ends of the wake-up pipe (-1 before `install()`).
+    nonisolated(unsafe) private static var wakeRead: Int32 = -1
+    nonisolated(unsafe) private static var wakeWrite: Int32 = -1
+    /// The thread that installed the handlers: the one whose blocked calls must return.
+    nonisolated(unsafe) private static var mainThread = pthread_self()
+
+    /// Catches SIGINT, SIGTERM and SIGHUP from now on (once per process).
+    public static func install() {
+        guard wakeRead < 0 else { return }
+        _ = received.load(ordering: .relaxed)  // initialized here, never first inside a handler
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { return }
+        for end in ends {
+            _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+        }
+        (wakeRead, wakeWrite) = (ends[0], ends[1])
+        mainThread = pthread_self()
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            var action = sigaction()
+            // Only async-signal-safe calls: an atomic store, write, pthread_self, pthread_kill.
+            action.__sigaction_handler.sa_handler = { number in
+                Interruption.received.store(number, ordering: .relaxed)
+                var byte: UInt8 = 1
+                _ = Glibc.write(Interruption.wakeWrite, &byte, 1)
+                if pthread_equal(pthread_self(), Interruption.mainThread) == 0 {
+                    pthread_kill(Interruption.mainThread, number)
+                }
+            }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0  // no SA_RESTART: a blocked read or write returns EINTR
+            sigaction(signalNumber, &action, nil)
+        }
+    }
+
+    /// The signal received, or nil.
+    public static var pending: Int32? {
+        let signal = received.load(ordering: .relaxed)
+        return signal == 0 ? nil : signal
+    }
+
+    /// Throws `Requested` once a signal has asked to stop.
+    public static func check() throws {
+        if let signal = pending { throw Requested(signal: signal) }
+    }
+
+    /// Waits until `fd` has input (or its end) to read; throws `Requested` if a signal comes first.
+    public static func waitUntilReadable(_ fd: Int32) throws {
+        try wait(fd, for: Int16(POLLIN), timeout: -1)
+    }
+
+    /// Waits until `fd` takes output, for at most `milliseconds` (-1: no limit); throws `Requested` if a
+    /// signal comes first. Returns false on time-out.
+    @discardableResult
+    public static func waitUntilWritable(_ fd: Int32, milliseconds: Int32 = -1) throws -> Bool {
+        try wait(fd, for: Int16(POLLOUT), timeout: milliseconds)
+    }
+
+    @discardableResult
+    private static func wait(_ fd: Int32, for events: Int16, timeout: Int32) throws -> Bool {
+        try check()
+        guard wakeRead >= 0 else { return true }
+        var fds = [pollfd(fd: fd, events: events, revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+        while true {
+            let ready = poll(&fds, 2, timeout)
+            try check()
+            if ready > 0 || (ready < 0 && errno != EINTR) { return true }
+            if ready == 0 { return false }
+        }
+    }
+}
