@@ -11,7 +11,7 @@ let fuzzTarget = { (name: String) in
 let package = Package(
     name: "LedeFuzz",
     dependencies: [.package(name: "Lede", path: "../..")],
-    targets: ["fuzz-tokenizer", "fuzz-labeled-data", "fuzz-documents", "fuzz-model"].map(fuzzTarget)
+    targets: ["fuzz-tokenizer", "fuzz-labeled-data", "fuzz-documents", "fuzz-model", "fuzz-model-structure"].map(fuzzTarget)
         + [.target(name: "FuzzDriver")],
     swiftLanguageModes: [.v5]
 )

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-60}; shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz-tokenizer fuzz-labeled-data fuzz-documents fuzz-model)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz-tokenizer fuzz-labeled-data fuzz-documents fuzz-model fuzz-model-structure)
 work=${WORK:-/tmp/lede-fuzz}
 jobs=${JOBS:-2}
 mkdir -p "$work/crashes"

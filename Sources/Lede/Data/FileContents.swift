@@ -66,6 +66,13 @@ public final class FileContents: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: memory.base, count: done)
     }
 
+    /// A copy of `source` (for bytes that did not come from a file).
+    public init(copying source: UnsafeRawBufferPointer) {
+        memory = Memory(capacity: max(source.count, 1))
+        if source.count > 0 { memory.base.copyMemory(from: source.baseAddress!, byteCount: source.count) }
+        bytes = UnsafeRawBufferPointer(start: memory.base, count: source.count)
+    }
+
     deinit {
         memory.release()
     }

@@ -33,10 +33,17 @@ public enum ModelFile {
     static let entrySize = 32
     static let alignment = 64
 
-    struct Section {
-        var tag: String
-        var elementSize: Int
-        var bytes: [UInt8]
+    /// One section of a model file as it is stored: its tag, the size of its elements and its bytes.
+    public struct Section: Sendable {
+        public var tag: String
+        public var elementSize: Int
+        public var bytes: [UInt8]
+
+        public init(tag: String, elementSize: Int, bytes: [UInt8]) {
+            self.tag = tag
+            self.elementSize = elementSize
+            self.bytes = bytes
+        }
     }
 
     /// The sections of a model file that loads: tag and size in bytes, in file order.
@@ -74,6 +81,12 @@ public enum ModelFile {
             sections.append(Section(tag: "WVCD", elementSize: 1, bytes: bytes(of: vectors.codes)))
             sections.append(Section(tag: "WVSC", elementSize: 4, bytes: bytes(of: vectors.scales)))
         }
+        return assemble(sections, version: model.wordVectors == nil ? 1 : formatVersion)
+    }
+
+    /// A file of `sections` (tags of 4 ASCII bytes) in this order: header, section table, the sections
+    /// on 64-byte boundaries, size and checksum filled in. Their contents are not checked: `load` does that.
+    public static func assemble(_ sections: [Section], version: UInt32) -> [UInt8] {
         var layout: [(offset: Int, section: Section)] = []
         var cursor = align(headerSize + entrySize * sections.count)
         for section in sections {
@@ -82,21 +95,47 @@ public enum ModelFile {
         }
         var file = [UInt8](repeating: 0, count: cursor)
         file.replaceSubrange(0..<8, with: magic)
-        put(&file, 8, model.wordVectors == nil ? 1 : formatVersion)
+        put(&file, 8, version)
         put(&file, 12, UInt32(headerSize))
         put(&file, 16, UInt32(sections.count))
-        put(&file, 24, UInt64(cursor))
         for (index, (offset, section)) in layout.enumerated() {
             let entry = headerSize + index * entrySize
-            file.replaceSubrange(entry..<entry + 4, with: Array(section.tag.utf8))
-            put(&file, entry + 4, UInt32(section.elementSize))
+            file.replaceSubrange(entry..<entry + 4, with: Array(section.tag.utf8.prefix(4)) + [UInt8](repeating: 0x20, count: max(0, 4 - section.tag.utf8.count)))
+            put(&file, entry + 4, UInt32(truncatingIfNeeded: section.elementSize))
             put(&file, entry + 8, UInt64(offset))
             put(&file, entry + 16, UInt64(section.bytes.count))
             file.replaceSubrange(offset..<offset + section.bytes.count, with: section.bytes)
         }
+        seal(&file)
+        return file
+    }
+
+    /// Sets the file size and checksum fields of a file's header from its bytes (after an edit).
+    public static func seal(_ file: inout [UInt8]) {
+        guard file.count >= headerSize else { return }
+        put(&file, 24, UInt64(file.count))
         let checksum = file.withUnsafeBytes { Checksum.compute(UnsafeRawBufferPointer(rebasing: $0[headerSize...])) }
         put(&file, 32, checksum)
-        return file
+    }
+
+    /// The sections of a file that `assemble` could have written (nil when its header or table does not
+    /// hold together), for tools that inspect or edit model files. Contents are not checked.
+    public static func sections(in file: [UInt8]) -> [Section]? {
+        guard file.count >= headerSize, Array(file.prefix(8)) == magic else { return nil }
+        return file.withUnsafeBytes { raw -> [Section]? in
+            let count = Int(get(raw, 16) as UInt32)
+            guard headerSize + count * entrySize <= raw.count else { return nil }
+            var sections: [Section] = []
+            for index in 0..<count {
+                let entry = headerSize + index * entrySize
+                let offset: UInt64 = get(raw, entry + 8), length: UInt64 = get(raw, entry + 16)
+                guard offset <= UInt64(raw.count), length <= UInt64(raw.count) - offset else { return nil }
+                sections.append(Section(tag: String(decoding: raw[entry..<entry + 4], as: UTF8.self),
+                                        elementSize: Int(get(raw, entry + 4) as UInt32),
+                                        bytes: Array(raw[Int(offset)..<Int(offset + length)])))
+            }
+            return sections
+        }
     }
 
     /// Writes `model` to `path` atomically: a temporary file beside it, flushed, then renamed over `path`,
@@ -108,15 +147,21 @@ public enum ModelFile {
 
     // MARK: - Reading
 
-    /// Maps and validates the model at `path`.
+    /// Reads and validates the model at `path`. The model keeps its own copy of the file, so a later
+    /// rewrite of the file (even in place) cannot change or crash the process using it.
     public static func load(_ path: String) throws -> LedeModel {
-        let mapped: FileContents
+        let contents: FileContents
         do {
-            mapped = try FileContents(path: path)
+            contents = try FileContents(path: path)
         } catch let error as LedeError {
             throw LedeError.model("cannot read model: \(error.message)", file: path)
         }
-        return try load(mapped, path: path)
+        return try load(contents, path: path)
+    }
+
+    /// Validates and loads a model file's bytes (copied); `name` names it in errors.
+    public static func load(bytes: [UInt8], name: String) throws -> LedeModel {
+        try bytes.withUnsafeBytes { try load(FileContents(copying: $0), path: name) }
     }
 
     static func load(_ mapped: FileContents, path: String) throws -> LedeModel {
@@ -149,17 +194,25 @@ public enum ModelFile {
         guard expected == actual else {
             throw fail("corrupt model: checksum mismatch (stored \(hex(expected)), computed \(hex(actual))); the file was damaged, copy it again or retrain")
         }
+        // A valid checksum guards against accidents only: every count, offset and range below is checked
+        // before anything indexes with it, so that a crafted file is refused, never trusted.
         var sections: [String: (offset: Int, length: Int, elementSize: Int)] = [:]
+        let tableEnd = headerSize + sectionCount * entrySize
         for index in 0..<sectionCount {
             let entry = headerSize + index * entrySize
             let tag = String(decoding: raw[entry..<entry + 4], as: UTF8.self)
             let elementSize = Int(get(raw, entry + 4) as UInt32)
             let offset: UInt64 = get(raw, entry + 8), length: UInt64 = get(raw, entry + 16)
-            guard offset <= UInt64(size), length <= UInt64(size) - offset, offset % UInt64(alignment) == 0,
-                  [1, 4, 8].contains(elementSize), length % UInt64(elementSize) == 0 else {
-                throw fail("corrupt model: section \(tag) lies outside the file or is misaligned")
+            guard offset >= UInt64(tableEnd), offset <= UInt64(size), length <= UInt64(size) - offset,
+                  offset % UInt64(alignment) == 0, [1, 4, 8].contains(elementSize), length % UInt64(elementSize) == 0 else {
+                throw fail("corrupt model: section \(tag) lies outside the file, over its header, or is misaligned")
             }
+            guard sections[tag] == nil else { throw fail("corrupt model: section \(tag) appears twice") }
             sections[tag] = (Int(offset), Int(length), elementSize)
+        }
+        let ordered = sections.values.sorted { $0.offset < $1.offset }
+        for (a, b) in zip(ordered, ordered.dropFirst()) where a.offset + a.length > b.offset {
+            throw fail("corrupt model: two sections overlap")
         }
         func section(_ tag: String) throws -> (offset: Int, length: Int, elementSize: Int) {
             guard let s = sections[tag] else { throw fail("corrupt model: section \(tag) is missing") }
@@ -173,10 +226,20 @@ public enum ModelFile {
             throw fail("corrupt model: unreadable metadata (\(error))")
         }
         let k = metadata.labels.count, columns = metadata.columns
-        guard k >= 1, metadata.thresholds.count == k, columns >= 1 else { throw fail("corrupt model: inconsistent metadata") }
+        // Counts are bounded by the file's size before any product of them is formed.
+        guard k >= 1, k <= size, metadata.thresholds.count == k, columns >= 1, columns <= size else {
+            throw fail("corrupt model: inconsistent metadata (labels, thresholds or columns)")
+        }
+        guard Set(metadata.labels).count == k else { throw fail("corrupt model: a label appears twice") }
+        guard metadata.thresholds.allSatisfy({ $0.isFinite }) else { throw fail("corrupt model: a threshold is not a number") }
+        do {
+            try metadata.features.validate()
+        } catch let error as LedeError {
+            throw fail("corrupt model: invalid feature settings (\(error.message))")
+        }
         func floats(_ tag: String, _ count: Int) throws -> Storage<Float> {
             let s = try section(tag)
-            guard s.elementSize == 4, s.length == count * 4 else {
+            guard s.elementSize == 4, count <= size, s.length == count * 4 else {
                 throw fail("corrupt model: section \(tag) holds \(s.length) bytes, expected \(count * 4)")
             }
             return Storage(mapped: (raw.baseAddress! + s.offset).assumingMemoryBound(to: Float.self), count: count, owner: mapped)
@@ -190,7 +253,8 @@ public enum ModelFile {
         let idf = try floats("IDF_", columns)
         var wordVectors: WordVectors?
         if let settings = metadata.wordVectors {
-            guard settings.dimensions >= 1, settings.dimensions <= 4096, settings.words >= 0, settings.weight.isFinite else {
+            guard settings.dimensions >= 1, settings.dimensions <= 4096, settings.words >= 0, settings.words <= size,
+                  settings.weight.isFinite else {
                 throw fail("corrupt model: inconsistent word-vector metadata")
             }
             let rowOfColumn = try array("WVRW", Int32.self)
@@ -206,7 +270,9 @@ public enum ModelFile {
                                       rowOfColumn: rowOfColumn, codes: codes, scales: scales)
         }
         let linearColumns = columns + (wordVectors?.dimensions ?? 0)
-        let weights = try floats("WGHT", linearColumns * k)
+        let (weightCount, overflow) = linearColumns.multipliedReportingOverflow(by: k)
+        guard !overflow else { throw fail("corrupt model: \(linearColumns) columns x \(k) labels do not fit in memory") }
+        let weights = try floats("WGHT", weightCount)
         let bias = try floats("BIAS", k)
         let lookup: FeatureSpace.Lookup
         var terms: TermTable?
@@ -219,14 +285,23 @@ public enum ModelFile {
             guard keys.count == slots.count, keys.count >= 2 * columns, keys.count & (keys.count - 1) == 0 else {
                 throw fail("corrupt model: the vocabulary table does not match \(columns) columns")
             }
-            for slot in 0..<slots.count where slots[slot] >= Int32(columns) {
-                throw fail("corrupt model: vocabulary slot \(slot) points past the last column")
+            // Every column in exactly one slot, so that at least half the slots are empty and every probe ends.
+            var seen = [Bool](repeating: false, count: columns)
+            for slot in 0..<slots.count where slots[slot] >= 0 {
+                let column = Int(slots[slot])
+                guard column < columns else { throw fail("corrupt model: vocabulary slot \(slot) points past the last column") }
+                guard !seen[column] else { throw fail("corrupt model: column \(column) is in the vocabulary table twice") }
+                seen[column] = true
             }
+            guard seen.allSatisfy({ $0 }) else { throw fail("corrupt model: a column is missing from the vocabulary table") }
             lookup = .vocabulary(VocabularyTable(keys: keys, columns: slots, count: columns))
             let offsets = try array("TOFF", UInt32.self)
             let text = try array("TTXT", UInt8.self)
-            guard offsets.count == columns + 1, Int(offsets[columns]) == text.count else {
+            guard offsets.count == columns + 1, offsets[0] == 0, Int(offsets[columns]) == text.count else {
                 throw fail("corrupt model: term text does not match the vocabulary")
+            }
+            for column in 0..<columns where offsets[column] > offsets[column + 1] {
+                throw fail("corrupt model: the term offsets decrease at column \(column)")
             }
             terms = TermTable(offsets: offsets, bytes: text)
         }

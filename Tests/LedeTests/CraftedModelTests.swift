@@ -1,0 +1,124 @@
+import Foundation
+import XCTest
+import Lede
+
+/// Model files with a valid checksum but contents no trainer writes: the loader refuses each with its
+/// reason, before anything indexes with it (no endless probe, trap or read past a section).
+final class CraftedModelTests: XCTestCase {
+    private var good: [UInt8] = []
+    private var sections: [ModelFile.Section] = []
+
+    override func setUpWithError() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        var options = TrainingOptions()
+        options.features.minDF = .count(1)
+        let model = try Trainer(options: options).train(try LabeledDataReader(path: TestSupport.toyMultiLabel(in: directory).path)).model
+        good = try ModelFile.serialize(model)
+        sections = try XCTUnwrap(ModelFile.sections(in: good))
+    }
+
+    private func index(_ tag: String) -> Int { sections.firstIndex { $0.tag == tag }! }
+
+    private func metadata() throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(sections[index("META")].bytes)) as! [String: Any]
+    }
+
+    /// The file with `edit` applied to its sections, laid out and sealed as a writer would.
+    private func crafted(_ edit: (inout [ModelFile.Section]) throws -> Void) rethrows -> [UInt8] {
+        var edited = sections
+        try edit(&edited)
+        return ModelFile.assemble(edited, version: 1)
+    }
+
+    private func withMetadata(_ change: (inout [String: Any]) -> Void) throws -> [UInt8] {
+        var meta = try metadata()
+        change(&meta)
+        let bytes = Array(try JSONSerialization.data(withJSONObject: meta))
+        return crafted { $0[index("META")].bytes = bytes }
+    }
+
+    private func assertRefused(_ bytes: [UInt8], mentions expected: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try ModelFile.load(bytes: bytes, name: "crafted.lede"), file: file, line: line) { error in
+            let message = String(describing: error)
+            XCTAssertTrue(message.contains(expected), "\(message) should mention \(expected)", file: file, line: line)
+        }
+    }
+
+    private func int32s(_ bytes: [UInt8]) -> [Int32] {
+        bytes.withUnsafeBytes { Array($0.bindMemory(to: Int32.self)) }
+    }
+
+    private func bytes(_ values: [Int32]) -> [UInt8] {
+        values.withUnsafeBytes { Array($0) }
+    }
+
+    func testTheUneditedSectionsLoad() throws {
+        XCTAssertEqual(ModelFile.assemble(sections, version: 1), good, "assemble rebuilds the writer's bytes")
+        XCTAssertNoThrow(try ModelFile.load(bytes: good, name: "good.lede"))
+    }
+
+    func testAVocabularyTableWithoutAnEmptySlotIsRefused() {
+        // Every slot taken: a probe for an unknown word would never end.
+        let file = crafted { sections in
+            let slots = int32s(sections[index("VCOL")].bytes)
+            let columns = Int32(slots.filter { $0 >= 0 }.count)
+            sections[index("VCOL")].bytes = bytes(slots.indices.map { Int32($0) % columns })
+        }
+        assertRefused(file, mentions: "twice")
+    }
+
+    func testTermOffsetsThatDecreaseOrPassTheTextAreRefused() {
+        let decreasing = crafted { sections in
+            var offsets = int32s(sections[index("TOFF")].bytes)
+            offsets.swapAt(1, 2)
+            sections[index("TOFF")].bytes = bytes(offsets)
+        }
+        assertRefused(decreasing, mentions: "decrease")
+        let past = crafted { sections in
+            var offsets = int32s(sections[index("TOFF")].bytes)
+            offsets[1] = 1 << 30
+            sections[index("TOFF")].bytes = bytes(offsets)
+        }
+        assertRefused(past, mentions: "term")
+    }
+
+    func testASectionOverTheHeaderOrAnotherIsRefused() {
+        var overHeader = good
+        let entry = 64 + 32 * index("TTXT")
+        for i in 0..<8 { overHeader[entry + 8 + i] = 0 }  // offset 0: the header's own bytes
+        ModelFile.seal(&overHeader)
+        assertRefused(overHeader, mentions: "header")
+        var overlapping = good
+        let first = 64 + 32 * index("IDF_"), second = 64 + 32 * index("BIAS")
+        overlapping.replaceSubrange(second + 8..<second + 16, with: overlapping[first + 8..<first + 16])
+        ModelFile.seal(&overlapping)
+        assertRefused(overlapping, mentions: "overlap")
+    }
+
+    func testHugeCountsAreRefusedWithoutOverflow() throws {
+        assertRefused(try withMetadata { $0["columns"] = Int.max / 2 }, mentions: "inconsistent metadata")
+        assertRefused(try withMetadata { $0["columns"] = 1 << 40 }, mentions: "inconsistent metadata")
+    }
+
+    func testInvalidNGramRangesAreRefused() throws {
+        for (low, high) in [(0, 0), (-5, -1), (3, 1), (1, 99)] {
+            let file = try withMetadata { meta in
+                var features = meta["features"] as! [String: Any]
+                features["ngramMin"] = low
+                features["ngramMax"] = high
+                meta["features"] = features
+            }
+            assertRefused(file, mentions: "feature settings")
+        }
+    }
+
+    func testDuplicateLabelsAndBadThresholdsAreRefused() throws {
+        assertRefused(try withMetadata { meta in
+            let labels = meta["labels"] as! [String]
+            meta["labels"] = [labels[0], labels[0]]
+        }, mentions: "a label appears twice")
+        assertRefused(try withMetadata { meta in
+            meta["thresholds"] = (meta["thresholds"] as! [Any]).dropLast().map { $0 }
+        }, mentions: "inconsistent metadata")
+    }
+}
