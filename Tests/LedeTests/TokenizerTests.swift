@@ -87,6 +87,21 @@ final class TokenHashTests: XCTestCase {
         XCTAssertNotEqual(TokenHash.extend(a, with: b, length: 2), TokenHash.extend(b, with: a, length: 2))
         XCTAssertNotEqual(TokenHash.hash("a", seed: 1), TokenHash.hash("a", seed: 2))
     }
+
+    /// With a lower bound above 2 (`--ngrams 3...4`), the first tokens of a document end no n-gram.
+    func testNGramRangesStartingAboveTwoWaitForEnoughTokens() {
+        for (low, high) in [(3, 3), (3, 4), (1, 8), (8, 8)] {
+            var window = NGramWindow(ngramMin: low, ngramMax: high)
+            var lengths: [[Int]] = []
+            for token in 0..<10 {
+                var ending: [Int] = []
+                window.push(UInt64(token)) { _, n in ending.append(n) }
+                lengths.append(ending)
+            }
+            let expected = (1...10).map { seen in Array(low...high).filter { $0 <= seen } }
+            XCTAssertEqual(lengths, expected, "\(low)...\(high)")
+        }
+    }
 }
 
 /// Token hashes computed independently (in Python) from the formulas documented on `TokenHash`.

@@ -33,10 +33,11 @@ public struct NGramWindow {
         if seen < NGramWindow.maxN { seen += 1 }
         if ngramMin == 1 { body(tokenHash, 1) }
         guard ngramMax > 1 else { return }
-        let top = min(ngramMax, seen)
-        guard top >= 2 else { return }
+        // n-grams of length low...top end at this token (none while fewer than ngramMin tokens are seen).
+        let low = max(2, ngramMin), top = min(ngramMax, seen)
+        guard top >= low else { return }
         withUnsafeBytes(of: &recent) { raw in
-            for n in max(2, ngramMin)...top {
+            for n in low...top {
                 var g = raw.load(fromByteOffset: ((newest - n + 1) & (NGramWindow.maxN - 1)) * 8, as: UInt64.self)
                 for k in 2...n {
                     let t = raw.load(fromByteOffset: ((newest - n + k) & (NGramWindow.maxN - 1)) * 8, as: UInt64.self)
