@@ -113,7 +113,14 @@ extension CommandLineTests {
         for _ in 0..<200 { handle.write(Data(chunk)) }
         try handle.close()
         for format in ["files", "lines"] {
-            let result = try run("lede-classify", ["--input-format", format, huge.path, "--quiet"])
+            // Above the default limit of 64 MiB per document: one error record that names the limit.
+            let refused = try run("lede-classify", ["--input-format", format, huge.path, "--quiet"])
+            XCTAssertEqual(refused.status, 1, "\(format): \(refused.stderr)")
+            let records = try jsonLines(refused.stdout)
+            XCTAssertEqual(records.count, 1, format)
+            XCTAssertTrue((records.first?["error"] as? String)?.contains("limit of 67108864 bytes") == true, "\(format): \(refused.stdout)")
+            // Within a raised limit: classified.
+            let result = try run("lede-classify", ["--input-format", format, "--max-document-bytes", "300000000", huge.path, "--quiet"])
             XCTAssertEqual(result.status, 0, "\(format): \(result.stderr)")
             XCTAssertEqual(try jsonLines(result.stdout).count, 1, format)
         }

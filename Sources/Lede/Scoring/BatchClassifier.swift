@@ -72,7 +72,8 @@ public final class BatchClassifier {
 
     /// Reads every input and writes its records through `write` (called in order, from this thread).
     /// `progress` is called after each batch with the running totals. A signal caught by `Interruption`
-    /// ends the run with `Interruption.Requested` after the records of the batch being scored.
+    /// while the next batch is read ends the run with `Interruption.Requested` once the batch being scored
+    /// has gone to `write` (which may itself stop at the request, between whole records).
     public func run(paths: [RawPath], format: InputFormat, write: ([UInt8]) throws -> Void,
                     progress: (Totals) -> Void = { _ in }) throws {
         let reader = DocumentReader(inputs: paths, format: format, maxDocumentBytes: options.maxDocumentBytes)
