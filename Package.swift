@@ -27,19 +27,21 @@ let package = Package(
         ),
 
         // MARK: - Executables
+        /// What both commands share: checks of the raw command line before it is parsed, and notes on inputs.
+        .target(name: "LedeCommandLine"),
         .executableTarget(
             name: "lede-train",
-            dependencies: ["Lede", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Lede", "LedeCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "lede-classify",
-            dependencies: ["Lede", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Lede", "LedeCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // MARK: - Tests
         .testTarget(
             name: "LedeTests",
-            dependencies: ["Lede"],
+            dependencies: ["Lede", "LedeCommandLine"],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lede
+import LedeCommandLine
 
 struct LedeClassify: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -59,8 +60,10 @@ struct LedeClassify: ParsableCommand {
     @Argument(help: "Files, directories, or '-' for standard input.")
     var inputs: [String] = []
 
-    @Option(help: "How inputs split into documents: files, lines, jsonl or tsv.")
-    var inputFormat: String = "files"
+    @Option(name: .customLong("input-format"), help: ArgumentHelp("How inputs split into documents: files (default), lines, jsonl or tsv (id<TAB>text; not lede-train's labels<TAB>text).", valueName: "format"))
+    var inputFormatOption: String?
+
+    var inputFormat: String { inputFormatOption ?? "files" }
 
     @Option(help: "jsonl or tsv.")
     var outputFormat: String = "jsonl"
@@ -110,6 +113,8 @@ struct LedeClassify: ParsableCommand {
 
     func run() throws {
         let start = DispatchTime.now()
+        // From here on, SIGINT, SIGTERM and SIGHUP end the run between whole records, with 128 + N.
+        Interruption.install()
         let loaded: LedeModel
         do {
             loaded = try ModelFile.load(try model ?? ShippedModel.locate())
@@ -134,14 +139,19 @@ struct LedeClassify: ParsableCommand {
         // For the ETA: the bytes of the input files (standard input and FIFOs: unknown).
         let knownBytes = showProgress ? InputSize.total(inputs) : nil
         var lastProgress = DispatchTime.now()
+        if inputFormatOption == nil && !quiet {
+            for note in DataFileNote.notes(for: inputs) { FileHandle.standardError.write(Data("lede-classify: note: \(note)\n".utf8)) }
+        }
+        if !quiet && isatty(0) == 1 && inputs.allSatisfy({ $0 == "-" }) {
+            let unit = inputFormat == "files" ? "one document" : "one document per line, each classified as it comes"
+            FileHandle.standardError.write(Data("lede-classify: reading standard input (\(unit)); end it with Ctrl-D, or pass files (see --help)\n".utf8))
+        }
         do {
-            Interruption.install()
             try classifier.run(paths: RawArguments.paths(of: inputs), format: InputFormat(rawValue: inputFormat)!, write: { records in
                 // Stop between whole records when interrupted: the output never ends in half a line.
                 try Interruption.check()
                 try output.write(records)
-            },
-                               progress: { totals in
+            }, flush: { try output.flush() }, progress: { totals in
                 guard showProgress else { return }
                 let now = DispatchTime.now()
                 guard now.uptimeNanoseconds - lastProgress.uptimeNanoseconds > 500_000_000 else { return }
@@ -198,29 +208,9 @@ final class OutputStream {
 
     /// Writes what is buffered; on an interruption, up to the end of the record being written.
     func flush() throws {
+        guard !buffer.isEmpty else { return }
         defer { buffer.removeAll(keepingCapacity: true) }
         try buffer.withUnsafeBytes { try FileDescriptorIO.writeRecords(1, $0) }
-    }
-}
-
-/// Finds the shipped topic model: $LEDE_MODEL, then models/topics.lede beside the build or install tree,
-/// then in the current directory.
-enum ShippedModel {
-    static let fileName = "topics.lede"
-
-    static func locate() throws -> String {
-        if let path = ProcessInfo.processInfo.environment["LEDE_MODEL"], !path.isEmpty { return path }
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var directory = executable.deletingLastPathComponent()
-        var candidates: [String] = []
-        for _ in 0..<5 {
-            candidates.append(directory.appendingPathComponent("models/\(fileName)").path)
-            candidates.append(directory.appendingPathComponent("share/lede/\(fileName)").path)
-            directory = directory.deletingLastPathComponent()
-        }
-        candidates.append("models/\(fileName)")
-        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) { return found }
-        throw LedeError.invalidOption("no model given and the shipped model (models/\(fileName)) was not found; pass --model FILE or set LEDE_MODEL")
     }
 }
 

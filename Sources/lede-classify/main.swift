@@ -1,3 +1,4 @@
-import Lede
+import LedeCommandLine
 
+ForeignOptions.refuseForeignOptions(command: "lede-classify", shortOptions: ["m", "q", "h"])
 LedeClassify.main()

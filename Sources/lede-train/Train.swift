@@ -85,7 +85,7 @@ struct Train: ParsableCommand {
     @Option(help: "Loss: squared-hinge (linear SVM) or logistic.")
     var loss: String = TrainingOptions().loss.rawValue
 
-    @Option(name: [.customShort("C"), .long], help: "Regularization: weight of each document's loss against ||w||^2/2 (scikit-learn's C); smaller is smoother.")
+    @Option(name: .customShort("C"), help: "Regularization: weight of each document's loss against ||w||^2/2 (scikit-learn's C); smaller is smoother.")
     var c: Double = TrainingOptions().c
 
     @Flag(help: "Choose C by cross-validation among 0.1, 0.3, 1, 3, 10.")

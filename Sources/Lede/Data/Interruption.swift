@@ -70,6 +70,12 @@ public enum Interruption {
         try wait(fd, for: Int16(POLLIN), timeout: -1)
     }
 
+    /// Whether reading `fd` would return at once (input or its end is there), without waiting.
+    public static func isReadable(_ fd: Int32) -> Bool {
+        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) != 0
+    }
+
     /// Waits until `fd` takes output, for at most `milliseconds` (-1: no limit); throws `Requested` if a
     /// signal comes first. Returns false on time-out.
     @discardableResult

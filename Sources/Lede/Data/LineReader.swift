@@ -36,6 +36,15 @@ public final class LineReader {
 
     static let chunkSize = 1 << 20
 
+    /// Thrown by `nextLine` instead of waiting for live input when `beforeWaiting` asks so: no line was
+    /// consumed, and the next call goes on where this one stopped.
+    public struct WouldWait: Error {}
+
+    /// Called when the next read would wait for live input (a pipe or terminal with nothing to read yet),
+    /// before waiting; it may throw `WouldWait` (or anything else) to return instead. Not called for
+    /// regular files, which never wait.
+    public var beforeWaiting: (() throws -> Void)?
+
     /// Opens `path`, or standard input when `path` is "-". Only regular files are read by name: a FIFO or
     /// a device (which may never end) is refused; pipe it to standard input instead.
     public convenience init(path: String, maxLineBytes: Int = .max) throws {
@@ -161,7 +170,10 @@ public final class LineReader {
             capacity *= 2
         }
         while true {
-            if !regularFile { try Interruption.waitUntilReadable(fd) }
+            if !regularFile {
+                if let beforeWaiting, !Interruption.isReadable(fd) { try beforeWaiting() }
+                try Interruption.waitUntilReadable(fd)
+            }
             let n = read(fd, buffer + end, capacity - end)
             if n < 0 && (errno == EINTR || errno == EAGAIN) {
                 try Interruption.check()

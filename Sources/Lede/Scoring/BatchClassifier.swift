@@ -66,32 +66,27 @@ public final class BatchClassifier {
     }
 
     public func run(inputs: [String], format: InputFormat, write: ([UInt8]) throws -> Void,
-                    progress: (Totals) -> Void = { _ in }) throws {
-        try run(paths: inputs.map(RawPath.init), format: format, write: write, progress: progress)
+                    flush: () throws -> Void = {}, progress: (Totals) -> Void = { _ in }) throws {
+        try run(paths: inputs.map(RawPath.init), format: format, write: write, flush: flush, progress: progress)
     }
 
     /// Reads every input and writes its records through `write` (called in order, from this thread).
-    /// `progress` is called after each batch with the running totals. A signal caught by `Interruption`
-    /// while the next batch is read ends the run with `Interruption.Requested` once the batch being scored
-    /// has gone to `write` (which may itself stop at the request, between whole records).
+    /// `progress` is called after each batch with the running totals. When the input is live (a pipe or a
+    /// terminal) and its next line has not arrived, the records of what was read are written and `flush`
+    /// is called before waiting, so that each record follows its input line at once. A signal caught by
+    /// `Interruption` while the next batch is read ends the run with `Interruption.Requested` once the
+    /// batch being scored has gone to `write` (which may itself stop at the request, between whole records).
     public func run(paths: [RawPath], format: InputFormat, write: ([UInt8]) throws -> Void,
-                    progress: (Totals) -> Void = { _ in }) throws {
+                    flush: () throws -> Void = {}, progress: (Totals) -> Void = { _ in }) throws {
         let reader = DocumentReader(inputs: paths, format: format, maxDocumentBytes: options.maxDocumentBytes)
         var current = DocumentBatch(), next = DocumentBatch()
         if !formatter.header.isEmpty { try write(formatter.header) }
-        var more = try reader.next(into: current)
         let group = DispatchGroup()
-        while more {
-            // Classify this batch on the worker threads while this thread reads the next one.
-            let batch = current
-            DispatchQueue.global().async(group: group) { self.classify(batch) }
-            var interruption: Interruption.Requested?
-            do {
-                more = try reader.next(into: next)
-            } catch let requested as Interruption.Requested {
-                interruption = requested
-                more = false
-            }
+        var inFlight: DocumentBatch?
+        /// Waits for the batch being scored and writes its records.
+        func finish() throws {
+            guard let batch = inFlight else { return }
+            inFlight = nil
             group.wait()
             totals.documents += batch.count
             totals.bytes += batch.inputBytes
@@ -101,8 +96,33 @@ public final class BatchClassifier {
                 totals.bytes += slice.bytes
             }
             progress(totals)
-            if let interruption { throw interruption }
-            swap(&current, &next)
+        }
+        // The hook lives only while this function runs (it is cleared before the closures it holds end).
+        try withoutActuallyEscaping(finish) { finish in
+            try withoutActuallyEscaping(flush) { flush in
+                reader.onIdle = {
+                    try finish()
+                    try flush()
+                }
+                defer { reader.onIdle = nil }
+                var more = try reader.next(into: current)
+                while more {
+                    // Classify this batch on the worker threads while this thread reads the next one.
+                    let batch = current
+                    inFlight = batch
+                    DispatchQueue.global().async(group: group) { self.classify(batch) }
+                    var interruption: Interruption.Requested?
+                    do {
+                        more = try reader.next(into: next)
+                    } catch let requested as Interruption.Requested {
+                        interruption = requested
+                        more = false
+                    }
+                    try finish()
+                    if let interruption { throw interruption }
+                    swap(&current, &next)
+                }
+            }
         }
     }
 

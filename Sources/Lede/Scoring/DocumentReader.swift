@@ -23,6 +23,12 @@ final class DocumentReader {
     private var pending: [Found] = []
     private var lineReader: LineReader?
     private var lineReaderPath = RawPath("")
+    /// The batch being filled, for the live-input hook.
+    private var filling: DocumentBatch?
+    /// Called when reading would wait for live input (a pipe or terminal) and no document is waiting in the
+    /// batch being filled: the place to write what earlier batches produced, so that a record follows its
+    /// input line at once.
+    var onIdle: (() throws -> Void)?
     private static let standardInput = RawPath("-")
 
     init(inputs: [RawPath], format: InputFormat, maxDocuments: Int = 2048, maxBytes: Int = 8 << 20,
@@ -35,9 +41,14 @@ final class DocumentReader {
     }
 
     /// Fills `batch` with the next documents; false when the inputs are exhausted. Throws only
-    /// `Interruption.Requested`: every other problem becomes an error entry.
+    /// `Interruption.Requested` and what `onIdle` throws: every other problem becomes an error entry.
+    ///
+    /// With live input (a pipe or terminal), a batch also closes when its next line has not arrived yet,
+    /// so that the documents already read are scored without waiting for more.
     func next(into batch: DocumentBatch) throws -> Bool {
         batch.removeAll()
+        filling = batch
+        defer { filling = nil }
         while batch.count < maxDocuments && batch.bytes.count < maxBytes {
             try Interruption.check()
             if format == .files {
@@ -47,6 +58,19 @@ final class DocumentReader {
             }
         }
         return batch.count > 0
+    }
+
+    /// What `onIdle` threw, carried through the line reader untouched.
+    private struct IdleFailure: Error {
+        let underlying: Error
+    }
+
+    private func idle() throws {
+        do {
+            try onIdle?()
+        } catch {
+            throw IdleFailure(underlying: error)
+        }
     }
 
     private func failed(_ id: Range<Int>, _ error: Error, into batch: DocumentBatch) {
@@ -91,6 +115,7 @@ final class DocumentReader {
         let id = batch.store(Self.standardInput)
         do {
             let reader = try LineReader(path: Self.standardInput, maxLineBytes: maxDocumentBytes)
+            reader.beforeWaiting = { [unowned self] in try self.idle() }
             let start = batch.bytes.count
             var first = true
             while try reader.nextLine({ line -> Bool in
@@ -108,6 +133,8 @@ final class DocumentReader {
             batch.documents.append(PendingDocument(source: .inline, id: id, text: start..<batch.bytes.count))
         } catch let interruption as Interruption.Requested {
             throw interruption
+        } catch let failure as IdleFailure {
+            throw failure.underlying
         } catch {
             failed(id, error, into: batch)
         }
@@ -122,7 +149,13 @@ final class DocumentReader {
                 let path = inputs[inputIndex]
                 inputIndex += 1
                 do {
-                    lineReader = try LineReader(path: path, maxLineBytes: maxDocumentBytes)
+                    let reader = try LineReader(path: path, maxLineBytes: maxDocumentBytes)
+                    reader.beforeWaiting = { [unowned self] in
+                        // End the batch here if it holds documents; else let earlier records out, then wait.
+                        if let batch = self.filling, batch.count > 0 { throw LineReader.WouldWait() }
+                        try self.idle()
+                    }
+                    lineReader = reader
                     lineReaderPath = path
                 } catch {
                     failed(batch.store(path), error, into: batch)
@@ -154,8 +187,12 @@ final class DocumentReader {
                 batch.inputBytes += reader.bytesRead - before
                 if got != nil { return true }
                 lineReader = nil
+            } catch is LineReader.WouldWait {
+                return false
             } catch let interruption as Interruption.Requested {
                 throw interruption
+            } catch let failure as IdleFailure {
+                throw failure.underlying
             } catch {
                 failed(batch.store(lineReaderPath), error, into: batch)
                 lineReader = nil
