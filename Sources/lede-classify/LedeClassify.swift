@@ -26,7 +26,8 @@ struct LedeClassify: ParsableCommand {
 
         Output (--output-format):
           jsonl   {"id": "a.txt", "labels": ["sanctions"],
-                   "scores": {"conflict": 0.0312, "sanctions": 0.9650, ...}}
+                   "scores": {"conflict": 0.0312, "sanctions": 0.96504, ...}}
+                  (scores with --precision significant digits, default 6)
                   (with --explain N, also "explain": {label: [[term, weight]]})
           tsv     a header, then id, labels (comma-joined), one score column
                   per label, error
@@ -71,6 +72,9 @@ struct LedeClassify: ParsableCommand {
     @Option(help: "Probability threshold for every label, overriding the model's per-label thresholds.")
     var threshold: Float?
 
+    @Option(help: ArgumentHelp("Significant digits of the scores, 1 to 9, as printf's %.Ng writes them (0.998512, 0.0312, 1.23457e-05), so that a label far below the top one still ranks.", valueName: "digits"))
+    var precision: Int = ScoreFormat.defaultDigits
+
     @Option(help: "Predict at most K labels per document (for a single-label model: the K most probable).")
     var topK: Int?
 
@@ -108,6 +112,7 @@ struct LedeClassify: ParsableCommand {
         if explain > 0 && outputFormat != "jsonl" { throw ValidationError("--explain writes JSON: use it with --output-format jsonl") }
         if explainAll && explain == 0 { throw ValidationError("--explain-all needs --explain N (the number of terms per label)") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if !ScoreFormat.digitRange.contains(precision) { throw ValidationError("--precision must be 1 to 9 significant digits") }
         if maxDocumentBytes < 1 { throw ValidationError("--max-document-bytes must be at least 1") }
     }
 
@@ -129,6 +134,7 @@ struct LedeClassify: ParsableCommand {
         options.maxDocumentBytes = maxDocumentBytes
         options.threshold = threshold
         options.topK = topK
+        options.scoreDigits = precision
         options.format = RecordFormatter.Format(rawValue: outputFormat)!
         options.explain = explain
         options.explainAll = explainAll

@@ -208,6 +208,9 @@ struct Train: ParsableCommand {
                 try writeReport(summary, details!, title: "Lede: \(output) on \(validation)", to: path)
             }
             let seconds = Date().timeIntervalSince(start)
+            if !quiet && !jsonSummary { printError(String(format: "wrote %@ (%d labels, %d features) in %.1f s", output, outcome.model.labels.count, outcome.features, seconds)) }
+            // What training chose by itself is said whether or not a person watches (the JSON summary holds it too).
+            if !quiet && !jsonSummary { printError("decided: \(outcome.decisions.summary)") }
             if outcome.trainingSummary.skipped > 0 {
                 printError("skipped \(outcome.trainingSummary.skipped) invalid records; first: \(outcome.trainingSummary.firstProblem ?? "")")
             }
@@ -221,15 +224,15 @@ struct Train: ParsableCommand {
             if jsonSummary {
                 struct Summary: Encodable {
                     let model: String, labels: Int, features: Int, trainingDocuments: Int, skipped: Int, seconds: Double
+                    let decisions: TrainingDecisions
                 }
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
                 let summary = Summary(model: output, labels: outcome.model.labels.count, features: outcome.features,
                                       trainingDocuments: outcome.model.metadata.training?.trainingDocuments ?? 0,
-                                      skipped: outcome.trainingSummary.skipped, seconds: (seconds * 1000).rounded() / 1000)
+                                      skipped: outcome.trainingSummary.skipped, seconds: (seconds * 1000).rounded() / 1000,
+                                      decisions: outcome.decisions)
                 printError(String(decoding: try encoder.encode(summary), as: UTF8.self))
-            } else if !quiet {
-                printError(String(format: "wrote %@ (%d labels, %d features) in %.1f s", output, outcome.model.labels.count, outcome.features, seconds))
             }
         } catch {
             fail(error)

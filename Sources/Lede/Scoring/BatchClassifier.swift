@@ -11,6 +11,8 @@ public final class BatchClassifier {
         public var threshold: Float? = nil
         public var topK: Int? = nil
         public var format = RecordFormatter.Format.jsonl
+        /// Significant digits of the scores written (`ScoreFormat`).
+        public var scoreDigits = ScoreFormat.defaultDigits
         /// Explain each predicted label (or every label, with `explainAll`) by its `explain` strongest terms.
         public var explain = 0
         public var explainAll = false
@@ -60,7 +62,7 @@ public final class BatchClassifier {
     public init(model: LedeModel, options: Options) {
         self.model = model
         self.options = options
-        formatter = RecordFormatter(format: options.format, labels: model.labels)
+        formatter = RecordFormatter(format: options.format, labels: model.labels, scores: ScoreFormat(digits: options.scoreDigits))
         workers = (0..<max(1, options.threads)).map { _ in Worker(model: model) }
         slices = (0..<(workers.count * BatchClassifier.slicesPerThread)).map { _ in Slice() }
     }

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// JSONL: `{"id": "...", "labels": ["a", ...], "scores": {"a": 0.9312, ...}}` or
 /// `{"id": "...", "error": "..."}`. TSV: a header `id labels <label>... error`, then one row per document
-/// (labels comma-joined; scores and error empty where they do not apply). Scores have 4 decimals.
+/// (labels comma-joined; scores and error empty where they do not apply). Scores are written by `ScoreFormat`
+/// (6 significant digits by default).
 /// With explanations (JSONL only), a scored record ends with
 /// `"explain": {"a": [["term", 0.4100], ...], ...}`: each term's contribution to the label's margin.
 public struct RecordFormatter: Sendable {
@@ -14,10 +15,12 @@ public struct RecordFormatter: Sendable {
     public let labels: [String]
     private let escapedLabels: [[UInt8]]
     private let scoreKeys: [[UInt8]]
+    public let scores: ScoreFormat
 
-    public init(format: Format, labels: [String]) {
+    public init(format: Format, labels: [String], scores: ScoreFormat = ScoreFormat()) {
         self.format = format
         self.labels = labels
+        self.scores = scores
         var escaped: [[UInt8]] = []
         for label in labels {
             var bytes: [UInt8] = []
@@ -57,7 +60,7 @@ public struct RecordFormatter: Sendable {
             out.append(contentsOf: RecordFormatter.scoresKey)
             for label in 0..<labels.count {
                 out.append(contentsOf: scoreKeys[label])
-                RecordFormatter.appendProbability(probabilities[label], to: &out)
+                scores.append(probabilities[label], to: &out)
             }
             out.append(0x7D)  // }
             if let explanations { appendExplanations(explanations, space: space, to: &out) }
@@ -71,7 +74,7 @@ public struct RecordFormatter: Sendable {
             }
             for label in 0..<labels.count {
                 out.append(0x09)
-                RecordFormatter.appendProbability(probabilities[label], to: &out)
+                scores.append(probabilities[label], to: &out)
             }
             out.append(contentsOf: [0x09, 0x0A])
         }
@@ -142,8 +145,7 @@ public struct RecordFormatter: Sendable {
         for b in bytes { out.append(b == 0x09 || b == 0x0A || b == 0x0D ? 0x20 : b) }
     }
 
-    /// Appends a probability in [0, 1] with 4 decimals ("0.0312", "1.0000"); NaN as "null".
-    @inline(__always)
+    /// Appends `"explain": {label: [[term, contribution], ...], ...}`.
     private func appendExplanations(_ explanations: [Explanation], space: FeatureSpace?, to out: inout [UInt8]) {
         out.append(contentsOf: Array(#", "explain": {"#.utf8))
         for (n, explanation) in explanations.enumerated() {
@@ -160,16 +162,5 @@ public struct RecordFormatter: Sendable {
             out.append(0x5D)
         }
         out.append(0x7D)
-    }
-
-    static func appendProbability(_ p: Float, to out: inout [UInt8]) {
-        guard p.isFinite else { out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]); return }
-        let scaled = Int((min(max(p, 0), 1) * 10000).rounded())
-        out.append(UInt8(0x30 + scaled / 10000))
-        out.append(0x2E)
-        out.append(UInt8(0x30 + (scaled / 1000) % 10))
-        out.append(UInt8(0x30 + (scaled / 100) % 10))
-        out.append(UInt8(0x30 + (scaled / 10) % 10))
-        out.append(UInt8(0x30 + scaled % 10))
     }
 }

@@ -12,6 +12,8 @@ public final class Trainer {
         public var report: EvaluationReport?
         public var trainingSummary: LabeledDataReader.Summary
         public var features: Int
+        /// What training decided on its own, and why.
+        public var decisions: TrainingDecisions
     }
 
     /// Labels with fewer positive training documents keep the threshold 0.5: a threshold tuned on one or
@@ -37,6 +39,7 @@ public final class Trainer {
         var heldOutLabels: [[Int]] = []
         var sawMultiLabelEvidence = false
         var firstUnlabeled: (String, Int)?
+        var multiLabelEvidence: (file: String, line: Int, labels: Int)?
         var index = 0
         func indices(_ names: [String]) -> [Int] {
             Array(Set(names.map { name -> Int in
@@ -50,6 +53,7 @@ public final class Trainer {
         let summary = try data.forEach { record in
             if record.labels.count != 1 {
                 sawMultiLabelEvidence = true
+                if multiLabelEvidence == nil { multiLabelEvidence = (record.file, record.line, record.labels.count) }
                 if record.labels.isEmpty && firstUnlabeled == nil { firstUnlabeled = (record.file, record.line) }
             }
             let labels = indices(record.labels)
@@ -116,8 +120,10 @@ public final class Trainer {
         }
         var wordVectors: WordVectors?
         let documents = builder.corpus.documentCount
+        var wordVectorDecision = ("off", "--word-vectors off")
         if options.leavesOutWordVectors(documents: documents) {
             if options.wordVectors == .auto {
+                wordVectorDecision = ("off", "auto compares with and without them on up to \(TrainingOptions.wordVectorAutoDocuments) training documents, this data has \(documents); --word-vectors on uses them")
                 progress("word vectors: off (auto compares with and without them on up to \(TrainingOptions.wordVectorAutoDocuments) training documents, this data has \(documents); --word-vectors on uses them)")
             }
         } else {
@@ -129,6 +135,9 @@ public final class Trainer {
                                            weight: options.wordVectorWeight, maxWords: TrainingOptions.wordVectorWords)
             progress(wordVectors.map { "word vectors: \($0.rows) words, \($0.dimensions) dimensions" }
                      ?? "word vectors: none (too few words seen twice)")
+            wordVectorDecision = wordVectors == nil ? ("off", "too few words seen twice in the training text")
+                : options.wordVectors == .on ? ("kept", "--word-vectors on")
+                : ("kept", "auto without cross-validation folds (--folds 0): not compared")
         }
         let sparseX = builder.corpus.vectorize(in: space)
         let foldCount = options.folds >= 2 ? min(options.folds, sparseX.rows) : 0
@@ -176,6 +185,9 @@ public final class Trainer {
                 let keep = better > PairedBootstrap.confidence
                 progress("word vectors: cross-validated \(criterion) \(String(format: "%.4f", scoreWithout)) without, \(String(format: "%.4f", scoreWith)) with; better with them in \(String(format: "%.1f", better * 100))% of bootstrap resamples")
                 choice = WordVectorChoice(scoreWithout: scoreWithout, scoreWith: scoreWith, bootstrapFraction: better, kept: keep)
+                wordVectorDecision = (keep ? "kept" : "dropped",
+                                      String(format: "auto: cross-validated %@ %.4f with, %.4f without; better with them in %.1f%% of bootstrap resamples, %@ the %.0f%% needed",
+                                             criterion, scoreWith, scoreWithout, better * 100, keep ? "over" : "not over", PairedBootstrap.confidence * 100))
                 if keep {
                     chosenFit = with
                 } else {
@@ -228,8 +240,14 @@ public final class Trainer {
         metadata.naiveBayesScaledLabels = fit.naiveBayesScaled.map { flags in zip(sortedNames, flags).filter(\.1).map(\.0) }
         metadata.crossValidation = crossValidation
         metadata.wordVectorChoice = choice
+        let decisions = TrainingDecisions(
+            modelType: multiLabel ? "multi-label" : "single-label",
+            modelTypeReason: TrainingDecisions.modelTypeReason(forced: options.multiLabel, evidence: multiLabelEvidence),
+            c: c, cReason: TrainingDecisions.cReason(autotune: options.autotune, folds: foldCount, trials: search),
+            autotuneTrials: search, wordVectors: wordVectorDecision.0, wordVectorsReason: wordVectorDecision.1,
+            skippedRecords: summary.skipped, firstSkipped: summary.firstProblem)
         return Outcome(model: LedeModel(space: space, wordVectors: wordVectors, linear: linear, training: metadata),
-                       report: report ?? crossValidation, trainingSummary: summary, features: x.columns)
+                       report: report ?? crossValidation, trainingSummary: summary, features: x.columns, decisions: decisions)
     }
 
     /// A final fit with its calibrated model and cross-validated report.
