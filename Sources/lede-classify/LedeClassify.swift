@@ -78,7 +78,7 @@ struct LedeClassify: ParsableCommand {
     @Option(help: "Predict at most K labels per document (for a single-label model: the K most probable).")
     var topK: Int?
 
-    @Option(help: "Explain each predicted label by its N strongest terms and their contributions (tf-idf weight x coefficient) to the label's score (JSONL output).")
+    @Option(help: ArgumentHelp("Explain each predicted label by its N strongest terms and their contributions (tf-idf weight x coefficient) to the label's score (JSONL output).", valueName: "n"))
     var explain: Int = 0
 
     @Flag(help: "With --explain: explain every label, not only the predicted ones.")
@@ -141,7 +141,7 @@ struct LedeClassify: ParsableCommand {
         options.html = html
         let classifier = BatchClassifier(model: loaded, options: options)
         let output = OutputStream()
-        let showProgress = !quiet && !jsonSummary && isatty(2) == 1
+        let showProgress = !quiet && !jsonSummary && isatty(2) == 1 && isatty(1) == 0  // records on the terminal are progress enough
         // For the ETA: the bytes of the input files (standard input and FIFOs: unknown).
         let knownBytes = showProgress ? InputSize.total(inputs) : nil
         var lastProgress = DispatchTime.now()
@@ -188,8 +188,9 @@ struct LedeClassify: ParsableCommand {
                                  Double(totals.bytes) / 1e6 / max(seconds, 1e-9))
             FileHandle.standardError.write(Data(summary.utf8))
         } else if !quiet {
-            let summary = String(format: "%@classified %d documents (%d errors), %.1f MB in %.2f s: %.0f docs/s, %.1f MB/s\n",
-                                 showProgress ? "\r" : "", totals.documents, totals.errors, Double(totals.bytes) / 1e6, seconds,
+            let summary = String(format: "%@classified %@ (%@), %.1f MB in %.2f s: %.0f docs/s, %.1f MB/s\n",
+                                 showProgress ? "\r" : "", counted(totals.documents, "document"), counted(totals.errors, "error"),
+                                 Double(totals.bytes) / 1e6, seconds,
                                  Double(totals.documents) / max(seconds, 1e-9), Double(totals.bytes) / 1e6 / max(seconds, 1e-9))
             FileHandle.standardError.write(Data(summary.utf8))
         }

@@ -6,14 +6,15 @@ struct Count: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Count n-gram document frequencies of a data shard, mergeable with other shards'.",
         discussion: """
-        Document frequencies are the only corpus-wide statistic TF-IDF needs. Count each
-        shard where it lives (a Spark partition, a machine), merge the counts with
-        'lede-train merge-counts', then train with --counts MERGED: the vocabulary and
-        idf are those of one pass over all the shards.
+        Document frequencies are the only corpus-wide statistic TF-IDF needs.
+        Count each shard where it lives (a Spark partition, a machine), merge the
+        counts with 'lede-train merge-counts', then train with --counts MERGED: the
+        vocabulary and idf are those of one pass over all the shards.
 
         Examples:
           lede-train count part-0.jsonl --output part-0.counts
-          cat part-1.jsonl | lede-train count - --format jsonl --output - > part-1.counts
+          cat part-1.jsonl | lede-train count - --format jsonl --output - \\
+              > part-1.counts
           lede-train merge-counts part-*.counts --output all.counts
           lede-train sample.jsonl --counts all.counts --output news.lede
         """

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lede
+import LedeCommandLine
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -115,7 +116,8 @@ struct Inspect: ParsableCommand {
         let meta = loaded.metadata, f = meta.features, k = loaded.labels.count
         print("model: \(model)")
         print("type: \(type), \(k) labels")
-        print("features: \(meta.columns) columns, \(f.hashBits.map { "hashing 2^\($0)" } ?? "vocabulary"), n-grams \(f.ngramMin)...\(f.ngramMax), min-df \(f.minDF), max-df \(f.maxDF), sublinear tf \(f.sublinearTF), smooth idf \(f.smoothIDF), norm \(f.norm.rawValue)")
+        let dense = meta.wordVectors.map { " + \($0.dimensions) word-vector dimensions = \(meta.columns + $0.dimensions) features" } ?? " features"
+        print("features: \(meta.columns) term columns\(dense), \(f.hashBits.map { "hashing 2^\($0)" } ?? "vocabulary"), n-grams \(f.ngramMin)...\(f.ngramMax), min-df \(f.minDF), max-df \(f.maxDF), sublinear tf \(f.sublinearTF), smooth idf \(f.smoothIDF), norm \(f.norm.rawValue)")
         if let vectors = meta.wordVectors {
             print("word vectors: \(vectors.words) words x \(vectors.dimensions) dimensions, weight \(vectors.weight) (\(vectors.dimensions) dense features after the \(meta.columns) sparse ones)")
         } else {
@@ -127,7 +129,7 @@ struct Inspect: ParsableCommand {
             let solver = loss == "logistic" ? "\(t.iterations) L-BFGS iterations, final loss \(String(format: "%.6f", t.finalLoss))"
                 : "at most \(t.iterations) solver epochs"
             print("training: \(loss), \(regularization), class weight \(t.classWeighting ?? "none"), \(solver)\(t.converged ? "" : " (limit reached)")")
-            print("data: \(t.trainingDocuments) training documents, \(t.validationDocuments) validation documents, \(t.folds ?? 0)-fold cross-validation, seed \(t.seed), Lede \(t.ledeVersion)")
+            print("data: \(counted(t.trainingDocuments, "training document")), \(counted(t.validationDocuments, "validation document")), \(t.folds ?? 0)-fold cross-validation, seed \(t.seed), Lede \(t.ledeVersion)")
             if let scaled = t.naiveBayesScaledLabels {
                 print("naive Bayes scaling: \(scaled.count == k ? "every label" : scaled.isEmpty ? "no label" : scaled.joined(separator: ", "))")
             }
@@ -139,7 +141,7 @@ struct Inspect: ParsableCommand {
             }
             for (name, report) in [("cross-validated", t.crossValidation), ("validation", t.validation)] {
                 guard let report else { continue }
-                print("\(name) (\(report.documents) documents): accuracy \(String(format: "%.4f", report.accuracy)), micro-F1 \(String(format: "%.4f", report.micro.f1)), macro-F1 \(String(format: "%.4f", report.macro.f1))")
+                print("\(name) (\(counted(report.documents, "document"))): accuracy \(String(format: "%.4f", report.accuracy)), micro-F1 \(String(format: "%.4f", report.micro.f1)), macro-F1 \(String(format: "%.4f", report.macro.f1))")
             }
         }
         print("sections: " + sections.map { "\($0.tag) \(ByteCountFormatter.string(fromByteCount: Int64($0.bytes), countStyle: .file))" }.joined(separator: ", "))
@@ -148,6 +150,9 @@ struct Inspect: ParsableCommand {
             print("")
             print("\(name)  threshold \(String(format: "%.4f", summary.threshold))  bias \(String(format: "%.4f", summary.bias))")
             let rows = max(summary.positive.count, summary.negative.count)
+            if rows > 0 {
+                print("  " + "  weight  term (towards \(name))".padding(toLength: 40, withPad: " ", startingAt: 0) + "  weight  term (away from it)")
+            }
             for row in 0..<rows {
                 let left = row < summary.positive.count ? "\(String(format: "%+8.4f", summary.positive[row].weight))  \(summary.positive[row].term)" : ""
                 let right = row < summary.negative.count ? "\(String(format: "%+8.4f", summary.negative[row].weight))  \(summary.negative[row].term)" : ""

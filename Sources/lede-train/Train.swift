@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lede
+import LedeCommandLine
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -136,15 +137,18 @@ struct Train: ParsableCommand {
     @Flag(help: "End with a one-line JSON summary on stderr (model, labels, features, documents, seconds), for scripts.")
     var jsonSummary = false
 
-    @Option(help: "Also write an HTML report with charts on the --validation data to this file.")
+    @Option(help: "Also write an HTML report with charts on the held-out documents (--validation FILE, or the --validation-fraction of DATA) to this file.")
     var report: String?
 
     @Option(help: "Take the vocabulary and idf from these n-gram counts ('lede-train count', merged) instead of DATA.")
     var counts: String?
 
     func validate() throws {
-        if report != nil && validation == nil {
-            throw ValidationError("--report draws the documents of --validation FILE: give one, or run 'lede-train evaluate MODEL DATA --report FILE' later")
+        if report != nil && validation == nil && validationFraction <= 0 {
+            throw ValidationError("--report draws held-out documents: give --validation FILE or --validation-fraction F, or run 'lede-train evaluate MODEL DATA --report FILE' later")
+        }
+        if report != nil && validation == nil && data == "-" {
+            throw ValidationError("--report with --validation-fraction reads DATA a second time: pass a file, not standard input")
         }
         if multiLabel && singleLabel { throw ValidationError("--multi-label and --single-label exclude each other") }
         if VectorNorm(rawValue: norm) == nil { throw ValidationError("--norm must be l2, l1 or none") }
@@ -203,12 +207,20 @@ struct Train: ParsableCommand {
             let outcome = try trainer.train(try reader(data), validation: try validation.map(reader),
                                             counts: try counts.map(NGramCounts.load))
             try ModelFile.write(outcome.model, to: output)
-            if let path = report, let validation {
-                let (summary, _, details) = try Evaluator.evaluate(outcome.model, on: try reader(validation), details: true)
-                try writeReport(summary, details!, title: "Lede: \(output) on \(validation)", to: path)
+            if let path = report {
+                let trainingOptions = try options()
+                // The held-out documents: the --validation file, or the --validation-fraction of DATA training left out.
+                let (summary, _, details) = try validation.map { try Evaluator.evaluate(outcome.model, on: try reader($0), details: true) }
+                    ?? Evaluator.evaluate(outcome.model, on: try reader(data), details: true, including: trainingOptions.isHeldOut)
+                let source = validation ?? "the \(validationFraction) of \(data) held out (seed \(seed))"
+                try writeReport(summary, details!, title: "Lede: \(output) on \(source)", to: path)
             }
             let seconds = Date().timeIntervalSince(start)
-            if !quiet && !jsonSummary { printError(String(format: "wrote %@ (%d labels, %d features) in %.1f s", output, outcome.model.labels.count, outcome.features, seconds)) }
+            if !quiet && !jsonSummary {
+                let dense = outcome.model.wordVectors.map { " + \($0.dimensions) word-vector dimensions" } ?? ""
+                printError(String(format: "wrote %@ (%d labels, %d term features%@) in %.1f s", output, outcome.model.labels.count,
+                                  outcome.model.metadata.columns, dense, seconds))
+            }
             // What training chose by itself is said whether or not a person watches (the JSON summary holds it too).
             if !quiet && !jsonSummary { printError("decided: \(outcome.decisions.summary)") }
             if outcome.trainingSummary.skipped > 0 {
@@ -218,7 +230,7 @@ struct Train: ParsableCommand {
                 print(String(decoding: try reportJSON(report), as: UTF8.self))
             } else if let report = outcome.report {
                 let source = outcome.model.metadata.training?.validation != nil ? "validation" : "cross-validated"
-                print("\(source) report (\(report.documents) documents):")
+                print("\(source) report (\(counted(report.documents, "document"))):")
                 print(report.table())
             }
             if jsonSummary {

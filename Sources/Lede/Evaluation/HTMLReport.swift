@@ -2,12 +2,16 @@ import Foundation
 
 /// A self-contained HTML evaluation report: inline CSS and SVG, no script, no network.
 ///
-/// Contents: the averages; a per-label table (precision, recall, F1, support, threshold); per label, a
+/// Contents: the averages; a per-label table (precision, recall, F1, support, threshold); for single-label
+/// models, a confusion matrix with the count written in each cell (correct decisions shaded blue by their
+/// share of the row, errors red on a scale of their own, so that a single error shows); per label, a
 /// precision-recall curve with the operating point marked (the stored threshold, or the top-label
-/// decision of a single-label model), a histogram of the scores of positive and negative documents, and
-/// the documents the model got most wrong (false positives with the highest scores, false negatives with
-/// the lowest); for single-label models, a confusion-matrix heatmap. Laid out for screens 1280 px wide:
-/// one card per label in a wrapping grid, so 90 labels stay legible.
+/// decision of a single-label model), a histogram of the scores of positive and negative documents on a
+/// logarithmic count scale (one document stays visible beside thousands), and the documents the model
+/// got most wrong (false positives with the highest scores and their true labels, false negatives with
+/// the lowest and the labels predicted instead). Every part lists the labels in the same order, the
+/// table's. Laid out for screens 1280 px wide: one card per label in a wrapping grid, so 90 labels stay
+/// legible.
 public enum HTMLReport {
     /// How many of the worst false positives and false negatives each label lists.
     public static let worstExamples = 5
@@ -34,19 +38,15 @@ public enum HTMLReport {
         .legend { font-size: 11px; color: #555; }
         </style></head><body>
         <h1>\(escape(title))</h1>
-        <div class="summary"><span>\(report.documents) documents</span><span>accuracy \(f4(report.accuracy))</span>
+        <div class="summary"><span>\(report.documents) document\(report.documents == 1 ? "" : "s")</span><span>accuracy \(f4(report.accuracy))</span>
         <span>micro-F1 \(f4(report.micro.f1))</span><span>macro-F1 \(f4(report.macro.f1))</span></div>
         <p class="legend">\(details.thresholded ? "A label is predicted when its probability reaches its threshold (the dot on its precision-recall curve, the line on its histogram)." : "Each document gets its most probable label; the dot on each precision-recall curve is that decision.")</p>
 
         """
         html += table(report, details)
         if !details.multiLabel { html += confusionMatrix(details) }
-        html += "<h2>Per label</h2>\n<p class=\"legend\">Histograms: share of the label's positive documents (blue) and negative documents (orange) per score bin.</p>\n<div class=\"grid\">\n"
-        let order = details.labels.indices.sorted {
-            let (a, b) = (report.labels[details.labels[$0]]?.support ?? 0, report.labels[details.labels[$1]]?.support ?? 0)
-            return a != b ? a > b : details.labels[$0] < details.labels[$1]
-        }
-        for label in order { html += card(label, report, details) }
+        html += "<h2>Per label</h2>\n<p class=\"legend\">Histograms: the label's positive documents (blue) and negative documents (orange) per score bin, on a logarithmic scale of counts (hover a bar for its count).</p>\n<div class=\"grid\">\n"
+        for label in details.labels.indices { html += card(label, report, details) }
         html += "</div>\n</body></html>\n"
         return html
     }
@@ -77,10 +77,15 @@ public enum HTMLReport {
         // The worst errors: confident false positives, and false negatives the model scored lowest.
         let falsePositives = (0..<details.count).filter { predicted[$0] && !positives[$0] }.sorted { scores[$0] > scores[$1] }
         let falseNegatives = (0..<details.count).filter { !predicted[$0] && positives[$0] }.sorted { scores[$0] < scores[$1] }
+        func names(_ labels: ArraySlice<Int32>) -> String {
+            labels.isEmpty ? "none" : labels.map { details.labels[Int($0)] }.joined(separator: ", ")
+        }
         for (title, documents) in [("false positives", falsePositives), ("false negatives", falseNegatives)] where !documents.isEmpty {
             html += "<div class=\"errors\">\(documents.count) \(title), worst:<ul>\n"
             for d in documents.prefix(worstExamples) {
-                html += "<li><b>\(f4(Double(scores[d])))</b> \(escape(details.ids[d])): \(escape(details.snippets[d]))</li>\n"
+                // A false positive's true labels; a false negative's predicted ones (what the model chose instead).
+                let other = title == "false positives" ? "true: \(names(details.truth[d]))" : "predicted: \(names(details.predicted[d]))"
+                html += "<li><b>\(f4(Double(scores[d])))</b> \(escape(details.ids[d])) <i>(\(escape(other)))</i>: \(escape(details.snippets[d]))</li>\n"
             }
             html += "</ul></div>\n"
         }
@@ -116,7 +121,8 @@ public enum HTMLReport {
         return svg + "</svg>\n"
     }
 
-    /// Shares of positive and negative documents in 20 score bins over [0, 1], with the threshold.
+    /// Counts of positive and negative documents in 20 score bins over [0, 1], bar heights
+    /// `log(1 + count) / log(1 + largest count)`, with the threshold.
     static func histogram(scores: [Float], positives: [Bool], threshold: Float?) -> String {
         let width = 272.0, height = 110.0, left = 30.0, bottom = 20.0, top = 6.0, right = 8.0
         let plotW = width - left - right, plotH = height - top - bottom, bins = 20
@@ -126,13 +132,13 @@ public enum HTMLReport {
             counts[positive ? 0 : 1][bin] += 1
         }
         var svg = "<svg class=\"chart histogram\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"score histogram\">\n"
-        svg += axes(left: left, top: top, plotW: plotW, plotH: plotH, xLabel: "score", yLabel: "share")
+        let largest = max(1, counts.joined().max() ?? 1)
+        svg += axes(left: left, top: top, plotW: plotW, plotH: plotH, xLabel: "score", yLabel: "documents (log)",
+                    yTicks: [(log(2) / log(Double(1 + largest)), "1"), (1, "\(largest)")])
         let binW = plotW / Double(bins)
         for (series, color) in [(0, "#1f77b4"), (1, "#ff7f0e")] {
-            let total = max(1, counts[series].reduce(0, +))
             for bin in 0..<bins where counts[series][bin] > 0 {
-                let share = Double(counts[series][bin]) / Double(total)
-                let h = share * plotH
+                let h = log(Double(1 + counts[series][bin])) / log(Double(1 + largest)) * plotH
                 let x = left + Double(bin) * binW + (series == 0 ? 0 : binW / 2)
                 svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%@\" opacity=\"0.8\"><title>%d %@ documents in [%.2f, %.2f)</title></rect>\n",
                               x, top + plotH - h, binW / 2, h, color, counts[series][bin], series == 0 ? "positive" : "negative",
@@ -146,7 +152,9 @@ public enum HTMLReport {
         return svg + "</svg>\n"
     }
 
-    /// Rows: true label; columns: predicted label; colour: share of the row.
+    /// Rows: true label; columns: predicted label; each cell's count written in it (when the cell is large
+    /// enough, else in its tooltip). The diagonal is shaded blue by its share of the row; errors red by
+    /// their count against the largest error count, at least a visible tint for a single one.
     static func confusionMatrix(_ details: EvaluationDetails) -> String {
         let k = details.labels.count
         var counts = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
@@ -159,18 +167,37 @@ public enum HTMLReport {
         let margin = Double(min(220, 12 + 6 * longest))
         let size = margin + cell * Double(k) + 10
         let width = size + 3 * Double(longest)  // the last column's slanted label reaches right
-        var svg = "<h2>Confusion matrix</h2>\n<p class=\"legend\">Rows: true label; columns: predicted label; darker: larger share of the row. Hover a cell for its count.</p>\n"
+        let largestError = max(1, (0..<k).flatMap { row in (0..<k).filter { $0 != row }.map { counts[row][$0] } }.max() ?? 1)
+        let writeCounts = cell >= 18
+        var svg = "<h2>Confusion matrix</h2>\n<p class=\"legend\">Rows: true label; columns: predicted label; each cell holds its count. Correct decisions are blue, darker for a larger share of the row; errors are red, darker for more (the most: \(largestError)).</p>\n"
         svg += "<svg class=\"chart confusion\" width=\"\(Int(width))\" height=\"\(Int(size))\" viewBox=\"0 0 \(Int(width)) \(Int(size))\" role=\"img\" aria-label=\"confusion matrix\">\n"
         for row in 0..<k {
             let total = max(1, counts[row].reduce(0, +))
             let y = margin + Double(row) * cell
             svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%@</text>\n", margin - 4, y + cell / 2 + 3, escape(details.labels[row]))
             for column in 0..<k {
-                let share = Double(counts[row][column]) / Double(total)
-                svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"rgb(%d,%d,%d)\"><title>true %@, predicted %@: %d</title></rect>\n",
-                              margin + Double(column) * cell, y, cell - 1, cell - 1,
-                              Int(255 - 224 * share), Int(255 - 136 * share), Int(255 - 75 * share),
-                              escape(details.labels[row]), escape(details.labels[column]), counts[row][column])
+                let count = counts[row][column]
+                let fill: (Int, Int, Int), dark: Bool
+                if row == column {
+                    let share = Double(count) / Double(total)
+                    fill = (Int(255 - 224 * share), Int(255 - 136 * share), Int(255 - 75 * share))
+                    dark = share > 0.6
+                } else if count > 0 {
+                    let strength = 0.15 + 0.85 * Double(count) / Double(largestError)
+                    fill = (Int(255 - 41 * strength), Int(255 - 216 * strength), Int(255 - 215 * strength))
+                    dark = strength > 0.6
+                } else {
+                    fill = (255, 255, 255)
+                    dark = false
+                }
+                let x = margin + Double(column) * cell
+                svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"rgb(%d,%d,%d)\" stroke=\"#eee\"><title>true %@, predicted %@: %d</title></rect>\n",
+                              x, y, cell - 1, cell - 1, fill.0, fill.1, fill.2,
+                              escape(details.labels[row]), escape(details.labels[column]), count)
+                if writeCounts && count > 0 {
+                    svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" style=\"fill:%@\">%d</text>\n",
+                                  x + (cell - 1) / 2, y + cell / 2 + 3, dark ? "#fff" : "#222", count)
+                }
             }
         }
         for column in 0..<k {
@@ -180,11 +207,15 @@ public enum HTMLReport {
         return svg + "</svg>\n"
     }
 
-    private static func axes(left: Double, top: Double, plotW: Double, plotH: Double, xLabel: String, yLabel: String) -> String {
+    /// A frame with ticks 0, 0.5 and 1 on x, and `yTicks` (position in [0, 1], text) on y (default as x).
+    private static func axes(left: Double, top: Double, plotW: Double, plotH: Double, xLabel: String, yLabel: String,
+                             yTicks: [(Double, String)] = [(0, "0.0"), (0.5, "0.5"), (1, "1.0")]) -> String {
         var svg = String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#999\"/>\n", left, top, plotW, plotH)
         for tick in [0.0, 0.5, 1.0] {
             svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.1f</text>\n", left + tick * plotW, top + plotH + 11, tick)
-            svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>\n", left - 3, top + (1 - tick) * plotH + 3, tick)
+        }
+        for (position, text) in yTicks {
+            svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%@</text>\n", left - 3, top + (1 - position) * plotH + 3, text)
         }
         svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>\n", left + 0.75 * plotW, top + plotH + 11, xLabel)
         svg += String(format: "<text x=\"%.1f\" y=\"%.1f\">%@</text>\n", left + 3, top + 10, yLabel)

@@ -17,6 +17,9 @@ public final class VocabularyBuilder {
     }
 
     private let tokenizer = Tokenizer()
+    /// Bytes of the document last added (or held out) that were not valid UTF-8: the tokenizer reads each
+    /// as a separator, so the trainer reports them rather than let a word such as `Caf\xE9` vanish silently.
+    public var invalidBytesInLastDocument: Int { tokenizer.invalidByteCount }
     private var window: NGramWindow
     private var entryIndex = HashIndex()
     private var entries: [Entry] = []

@@ -54,9 +54,11 @@ public final class DocumentScorer {
 public enum Evaluator {
     /// Predicts every record of `data` and compares with its labels. Labels unknown to the model are
     /// returned in `unknownLabels` and otherwise ignored. With `details`, also keeps every document's
-    /// probabilities, truth, prediction, id and the start of its text (for `HTMLReport`).
+    /// probabilities, truth, prediction, id and the start of its text (for `HTMLReport`). With `including`,
+    /// only the records whose index (0-based, in reading order) it accepts are evaluated: the held-out
+    /// part of a training file (`TrainingOptions.isHeldOut`).
     public static func evaluate(_ model: LedeModel, on data: LabeledDataReader, threshold: Float? = nil,
-                                details: Bool = false)
+                                details: Bool = false, including: ((Int) -> Bool)? = nil)
         throws -> (report: EvaluationReport, unknownLabels: Set<String>, details: EvaluationDetails?)
     {
         let scorer = DocumentScorer(model: model)
@@ -67,7 +69,10 @@ public enum Evaluator {
         var kept = details ? EvaluationDetails(labels: model.labels, multiLabel: model.linear.multiLabel,
                                                thresholds: threshold.map { [Float](repeating: $0, count: model.labels.count) } ?? model.linear.thresholds,
                                                thresholded: model.linear.multiLabel || threshold != nil) : nil
+        var recordIndex = 0
         try data.forEach { record in
+            defer { recordIndex += 1 }
+            if let including, !including(recordIndex) { return }
             let p = record.text.withUnsafeBytes { scorer.score($0) }
             model.linear.decide(p, threshold: threshold, into: &chosen)
             var truth: [Int] = []

@@ -40,6 +40,7 @@ public final class Trainer {
         var sawMultiLabelEvidence = false
         var firstUnlabeled: (String, Int)?
         var multiLabelEvidence: (file: String, line: Int, labels: Int)?
+        var invalidUTF8 = (documents: 0, first: "")
         var index = 0
         func indices(_ names: [String]) -> [Int] {
             Array(Set(names.map { name -> Int in
@@ -65,11 +66,18 @@ public final class Trainer {
                 text.withUnsafeBytes { builder.add($0) }
                 trainLabels.append(labels)
             }
+            if builder.invalidBytesInLastDocument > 0 {
+                if invalidUTF8.documents == 0 { invalidUTF8.first = record.line > 0 ? "\(record.file) line \(record.line)" : record.file }
+                invalidUTF8.documents += 1
+            }
             index += 1
             if builder.wordStreamLimit > 0 && options.leavesOutWordVectors(documents: builder.corpus.documentCount) {
                 builder.discardWordStream()
             }
             if index % 5000 == 0 { progress("read \(index) documents, \(builder.distinctTerms) distinct n-grams") }
+        }
+        if invalidUTF8.documents > 0 {
+            progress("note: \(invalidUTF8.documents) training document\(invalidUTF8.documents == 1 ? "" : "s") hold bytes that are not UTF-8 (first: \(invalidUTF8.first)); each such byte was read as a space. Convert the data first, e.g. iconv -f latin1 -t utf-8")
         }
         guard builder.corpus.documentCount > 0 else {
             throw LedeError.invalidData("no training documents found", file: data.path)
@@ -245,7 +253,8 @@ public final class Trainer {
             modelTypeReason: TrainingDecisions.modelTypeReason(forced: options.multiLabel, evidence: multiLabelEvidence),
             c: c, cReason: TrainingDecisions.cReason(autotune: options.autotune, folds: foldCount, trials: search),
             autotuneTrials: search, wordVectors: wordVectorDecision.0, wordVectorsReason: wordVectorDecision.1,
-            skippedRecords: summary.skipped, firstSkipped: summary.firstProblem)
+            skippedRecords: summary.skipped, firstSkipped: summary.firstProblem,
+            documentsWithInvalidUTF8: invalidUTF8.documents)
         return Outcome(model: LedeModel(space: space, wordVectors: wordVectors, linear: linear, training: metadata),
                        report: report ?? crossValidation, trainingSummary: summary, features: x.columns, decisions: decisions)
     }

@@ -17,6 +17,8 @@ public struct TrainingDecisions: Codable, Equatable, Sendable {
     public var wordVectorsReason: String
     public var skippedRecords: Int
     public var firstSkipped: String?
+    /// Training documents with bytes that are not UTF-8 (each read as a separator).
+    public var documentsWithInvalidUTF8: Int
 
     /// One line: `multi-label model (reason); C 1 (reason); word vectors kept (reason); ...`.
     public var summary: String {

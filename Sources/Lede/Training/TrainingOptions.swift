@@ -88,7 +88,9 @@ public struct TrainingOptions: Sendable {
         guard c > 0, c.isFinite else { throw LedeError.invalidOption("-C must be a positive number, such as 1 or 0.3") }
         guard tolerance > 0, tolerance.isFinite else { throw LedeError.invalidOption("--tolerance must be a positive number") }
         guard maxIterations >= 1 else { throw LedeError.invalidOption("--max-iterations must be at least 1") }
-        guard folds >= 0, folds <= 100 else { throw LedeError.invalidOption("--folds must be between 0 and 100") }
+        guard folds == 0 || (2...100).contains(folds) else {
+            throw LedeError.invalidOption("--folds must be 0 (no cross-validation) or 2 to 100: one fold leaves nothing to train on")
+        }
         guard !autotune || folds >= 2 else { throw LedeError.invalidOption("--autotune needs cross-validation: --folds 2 or more") }
         guard (1...1024).contains(wordVectorDimensions) else {
             throw LedeError.invalidOption("--word-vector-dimensions must be between 1 and 1024 (turn them off with --word-vectors off)")
