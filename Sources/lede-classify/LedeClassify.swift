@@ -21,13 +21,19 @@ struct LedeClassify: ParsableCommand {
                   several inputs)
           jsonl   {"id": "...", "text": "..."} per line (id: the line number
                   when absent)
-          tsv     id<TAB>text per line
+          tsv     id<TAB>text per line (not lede-train's labels<TAB>text:
+                  score a labeled file with 'lede-train evaluate')
         With --html, each document is an HTML page: its text is classified.
+        A .jsonl, .tsv or .csv file in files mode is one document: a note on
+        stderr names the option that splits it.
+
+        Live input (a pipe or a terminal): each record is written as soon as
+        its line is in, e.g. tail -f feed.jsonl | lede-classify --input-format
+        jsonl -. Waiting on a terminal, it says so; Ctrl-D ends the input.
 
         Output (--output-format):
           jsonl   {"id": "a.txt", "labels": ["sanctions"],
                    "scores": {"conflict": 0.0312, "sanctions": 0.96504, ...}}
-                  (scores with --precision significant digits, default 6)
                   (with --explain N, also "explain": {label: [[term, weight]]})
           tsv     a header, then id, labels (comma-joined), one score column
                   per label, error
@@ -35,6 +41,9 @@ struct LedeClassify: ParsableCommand {
         A multi-label model predicts every label whose probability reaches its
         threshold (tuned at training; see 'lede-train inspect'); a
         single-label model predicts the most probable label.
+
+        Scores have --precision significant digits (default 6), as printf's
+        %.6g writes them, so that a label far below the top one still ranks.
 
         Ids are valid JSON strings: a file name byte that is not UTF-8 is
         written as the escape \\udcXX (Python: os.fsencode(id) gives the name
@@ -55,7 +64,7 @@ struct LedeClassify: ParsableCommand {
         version: Lede.version
     )
 
-    @Option(name: .shortAndLong, help: "Model file (default: the shipped topic model, or $LEDE_MODEL).")
+    @Option(name: .shortAndLong, help: "Model file (default: $LEDE_MODEL, else the shipped topic model beside the command: PREFIX/share/lede/ when installed, models/ in a source tree).")
     var model: String?
 
     @Argument(help: "Files, directories, or '-' for standard input.")
