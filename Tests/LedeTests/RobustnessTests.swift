@@ -212,8 +212,12 @@ extension CommandLineTests {
         let tooBig = try train("big.tsv", "a\tapple pie\nb\tbanana split\n", ["--hash-bits", "30", "--min-df", "1"])
         XCTAssertNotEqual(tooBig.status, 0)
         XCTAssertTrue(tooBig.stderr.contains("lower --max-features or --hash-bits"), tooBig.stderr)
-        let utf16 = try train("wide.tsv", String(decoding: [0xFF, 0xFE, 0x61, 0x00], as: UTF8.self))
-        XCTAssertTrue(utf16.stderr.contains("UTF-16") || utf16.status != 0, utf16.stderr)
+        // A UTF-16 file (its byte-order mark written as raw bytes, which a Swift string cannot hold).
+        let wide = directory.appendingPathComponent("wide.tsv")
+        try Data([0xFF, 0xFE] + Array("a\tword\n".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }).write(to: wide)
+        let utf16 = try run("lede-train", [wide.path, "-o", directory.appendingPathComponent("m.lede").path, "-q"])
+        XCTAssertNotEqual(utf16.status, 0)
+        XCTAssertTrue(utf16.stderr.contains("UTF-16") && utf16.stderr.contains("iconv"), utf16.stderr)
         // Accepted: invalid UTF-8 inside TSV text (its bytes separate words), CRLF, a label with a single
         // example, and 1,000 distinct labels.
         var lines = ["b\tfine text\r"]
