@@ -65,9 +65,11 @@ public enum Interruption {
         if let signal = pending { throw Requested(signal: signal) }
     }
 
-    /// Waits until `fd` has input (or its end) to read; throws `Requested` if a signal comes first.
-    public static func waitUntilReadable(_ fd: Int32) throws {
-        try wait(fd, for: Int16(POLLIN), timeout: -1)
+    /// Waits until `fd` has input (or its end) to read, for at most `milliseconds` (-1: no limit); throws
+    /// `Requested` if a signal comes first. Returns false on time-out.
+    @discardableResult
+    public static func waitUntilReadable(_ fd: Int32, milliseconds: Int32 = -1) throws -> Bool {
+        try wait(fd, for: Int16(POLLIN), timeout: milliseconds)
     }
 
     /// Whether reading `fd` would return at once (input or its end is there), without waiting.

@@ -45,6 +45,12 @@ public final class LineReader {
     /// regular files, which never wait.
     public var beforeWaiting: (() throws -> Void)?
 
+    /// Waits at most `milliseconds` for input to read; false on time-out. (Throws `Interruption.Requested`.)
+    public func waitForInput(milliseconds: Int32) throws -> Bool {
+        if regularFile { return true }
+        return try Interruption.waitUntilReadable(fd, milliseconds: milliseconds)
+    }
+
     /// Opens `path`, or standard input when `path` is "-". Only regular files are read by name: a FIFO or
     /// a device (which may never end) is refused; pipe it to standard input instead.
     public convenience init(path: String, maxLineBytes: Int = .max) throws {

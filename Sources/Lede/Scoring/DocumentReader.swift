@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Reads `lede-classify`'s inputs (files, directories, or `-` for stdin) and fills batches of documents,
 /// streaming: files are listed as they are walked, lines are read in chunks.
 ///
@@ -23,6 +25,15 @@ final class DocumentReader {
     private var pending: [Found] = []
     private var lineReader: LineReader?
     private var lineReaderPath = RawPath("")
+    /// How long (nanoseconds) a document read from live input may wait for more input before it is
+    /// scored and written anyway: short against the 100 ms a record may lag its line, long against the
+    /// pauses of a busy producer that refills the pipe (closing batches at every such pause would leave
+    /// them small and the threads idle).
+    static let liveInputLatency: UInt64 = 25_000_000
+    /// When the first document of the batch being filled was read, and of the batch returned last (which
+    /// the caller is scoring while this one fills): the oldest unwritten document is the latter's.
+    private var fillingSince: UInt64?
+    private var inFlightSince: UInt64?
     /// The batch being filled, for the live-input hook.
     private var filling: DocumentBatch?
     /// Called when reading would wait for live input (a pipe or terminal) and no document is waiting in the
@@ -49,6 +60,8 @@ final class DocumentReader {
         batch.removeAll()
         filling = batch
         defer { filling = nil }
+        inFlightSince = fillingSince  // the batch returned last is being scored now
+        fillingSince = nil
         while batch.count < maxDocuments && batch.bytes.count < maxBytes {
             try Interruption.check()
             if format == .files {
@@ -56,8 +69,25 @@ final class DocumentReader {
             } else {
                 if !(try nextLine(into: batch)) { break }
             }
+            if fillingSince == nil && batch.count > 0 { fillingSince = DispatchTime.now().uptimeNanoseconds }
         }
         return batch.count > 0
+    }
+
+    /// Live input has nothing to read yet. Waits for it while the oldest pending document is younger than
+    /// `liveInputLatency`; past that, ends the batch being filled (`LineReader.WouldWait`) if it holds
+    /// documents and `canEndBatch`, else has the earlier batches' records written (`onIdle`) and lets the
+    /// reader wait for as long as it takes.
+    private func beforeWaiting(_ reader: LineReader, canEndBatch: Bool) throws {
+        guard let since = inFlightSince ?? fillingSince else { return }
+        let age = DispatchTime.now().uptimeNanoseconds &- since
+        if age < DocumentReader.liveInputLatency {
+            let left = Int32((DocumentReader.liveInputLatency - age + 999_999) / 1_000_000)
+            if try reader.waitForInput(milliseconds: left) { return }
+        }
+        if canEndBatch, let batch = filling, batch.count > 0 { throw LineReader.WouldWait() }
+        try idle()
+        inFlightSince = nil
     }
 
     /// What `onIdle` threw, carried through the line reader untouched.
@@ -115,7 +145,7 @@ final class DocumentReader {
         let id = batch.store(Self.standardInput)
         do {
             let reader = try LineReader(path: Self.standardInput, maxLineBytes: maxDocumentBytes)
-            reader.beforeWaiting = { [unowned self] in try self.idle() }
+            reader.beforeWaiting = { [unowned self, unowned reader] in try self.beforeWaiting(reader, canEndBatch: false) }
             let start = batch.bytes.count
             var first = true
             while try reader.nextLine({ line -> Bool in
@@ -150,11 +180,7 @@ final class DocumentReader {
                 inputIndex += 1
                 do {
                     let reader = try LineReader(path: path, maxLineBytes: maxDocumentBytes)
-                    reader.beforeWaiting = { [unowned self] in
-                        // End the batch here if it holds documents; else let earlier records out, then wait.
-                        if let batch = self.filling, batch.count > 0 { throw LineReader.WouldWait() }
-                        try self.idle()
-                    }
+                    reader.beforeWaiting = { [unowned self, unowned reader] in try self.beforeWaiting(reader, canEndBatch: true) }
                     lineReader = reader
                     lineReaderPath = path
                 } catch {
