@@ -36,9 +36,9 @@ final class DocumentReader {
     private var inFlightSince: UInt64?
     /// The batch being filled, for the live-input hook.
     private var filling: DocumentBatch?
-    /// Called when reading would wait for live input (a pipe or terminal) and no document is waiting in the
-    /// batch being filled: the place to write what earlier batches produced, so that a record follows its
-    /// input line at once.
+    /// Called when reading would wait for live input (a pipe or terminal) and the documents read earlier
+    /// have waited `liveInputLatency`: the place to write what earlier batches produced, so that a record
+    /// follows its input line within that time.
     var onIdle: (() throws -> Void)?
     private static let standardInput = RawPath("-")
 
