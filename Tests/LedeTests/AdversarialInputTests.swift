@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 import Lede
 
@@ -105,17 +106,21 @@ final class AdversarialInputTests: XCTestCase {
         let content = Data(paragraph.utf8)  // about 1 MB
         try content.write(to: file)
         // Another thread truncates and rewrites the file as fast as it can while it is classified.
-        final class Flag: @unchecked Sendable { var stop = false }
-        let flag = Flag()
+        final class Flag: Sendable { let stop = Atomic(false) }
+        let flag = Flag(), stopped = DispatchSemaphore(value: 0)
         let writer = Thread {
-            while !flag.stop {
+            while !flag.stop.load(ordering: .acquiring) {
                 truncate(file.path, 0)
                 try? content.write(to: file)
                 truncate(file.path, Int.random(in: 0..<content.count))
             }
+            stopped.signal()
         }
         writer.start()
-        defer { flag.stop = true }
+        defer {
+            flag.stop.store(true, ordering: .releasing)
+            stopped.wait()
+        }
         for _ in 0..<30 {
             let run = try TestSupport.run(classifier, ["--quiet", file.path, file.path])
             XCTAssertTrue(run.status == 0 || run.status == 1, "status \(run.status): \(run.stderr)")
