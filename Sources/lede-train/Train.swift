@@ -137,6 +137,9 @@ struct Train: ParsableCommand {
     @Flag(help: "End with a one-line JSON summary on stderr (model, labels, features, documents, seconds), for scripts.")
     var jsonSummary = false
 
+    @Option(help: ArgumentHelp("Write the documents --validation-fraction held out to this file as JSONL (id, text, labels), so that 'lede-train evaluate MODEL FILE' repeats the report.", valueName: "file"))
+    var saveHeldOut: String?
+
     @Option(help: "Also write an HTML report with charts on the held-out documents (--validation FILE, or the --validation-fraction of DATA) to this file.")
     var report: String?
 
@@ -147,8 +150,11 @@ struct Train: ParsableCommand {
         if report != nil && validation == nil && validationFraction <= 0 {
             throw ValidationError("--report draws held-out documents: give --validation FILE or --validation-fraction F, or run 'lede-train evaluate MODEL DATA --report FILE' later")
         }
-        if report != nil && validation == nil && data == "-" {
-            throw ValidationError("--report with --validation-fraction reads DATA a second time: pass a file, not standard input")
+        if saveHeldOut != nil && (validation != nil || validationFraction <= 0) {
+            throw ValidationError("--save-held-out writes the documents --validation-fraction F holds out of DATA: give a fraction (and no --validation)")
+        }
+        if (report != nil || saveHeldOut != nil) && validation == nil && data == "-" {
+            throw ValidationError("--report and --save-held-out with --validation-fraction read DATA a second time: pass a file, not standard input")
         }
         if multiLabel && singleLabel { throw ValidationError("--multi-label and --single-label exclude each other") }
         if VectorNorm(rawValue: norm) == nil { throw ValidationError("--norm must be l2, l1 or none") }
@@ -197,7 +203,8 @@ struct Train: ParsableCommand {
     func run() {
         do {
             let start = Date()
-            try OutputPaths.check([.init(option: "--output", path: output)] + (report.map { [.init(option: "--report", path: $0)] } ?? []),
+            try OutputPaths.check([.init(option: "--output", path: output)] + (report.map { [.init(option: "--report", path: $0)] } ?? [])
+                                  + (saveHeldOut.map { [.init(option: "--save-held-out", path: $0)] } ?? []),
                                   inputs: [data] + [validation, counts].compactMap { $0 })
             // Progress only for a person watching; notes (e.g. ignored labels) always.
             let watching = !quiet && isatty(2) == 1
@@ -215,6 +222,7 @@ struct Train: ParsableCommand {
                 let source = validation ?? "the \(validationFraction) of \(data) held out (seed \(seed))"
                 try writeReport(summary, details!, title: "Lede: \(output) on \(source)", to: path)
             }
+            if let path = saveHeldOut { try writeHeldOut(to: path, heldOut: try options().isHeldOut) }
             let seconds = Date().timeIntervalSince(start)
             if !quiet && !jsonSummary {
                 let dense = outcome.model.wordVectors.map { " + \($0.dimensions) word-vector dimensions" } ?? ""
@@ -249,6 +257,25 @@ struct Train: ParsableCommand {
         } catch {
             fail(error)
         }
+    }
+}
+
+extension Train {
+    /// Writes the records of DATA that `heldOut` accepts (by index in reading order, as training held
+    /// them out) as JSONL: `{"id", "text", "labels"}`; text that is not UTF-8 is repaired (U+FFFD), which
+    /// tokenizes the same (either way the byte separates words).
+    func writeHeldOut(to path: String, heldOut: (Int) -> Bool) throws {
+        var out: [UInt8] = []
+        var index = 0
+        try reader(data).forEach { record in
+            defer { index += 1 }
+            guard heldOut(index) else { return }
+            let object: [String: Any] = ["id": record.id ?? "\(record.file):\(record.line)",
+                                         "text": String(decoding: record.text, as: UTF8.self), "labels": record.labels]
+            out.append(contentsOf: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
+            out.append(0x0A)
+        }
+        try AtomicFile.write(out, to: path)
     }
 }
 

@@ -52,8 +52,9 @@ final class ReportReadabilityTests: XCTestCase {
         let data = try TestSupport.toyMultiLabel(in: directory)
         let page = directory.appendingPathComponent("report.html").path
         let trainer = Bundle.main.bundleURL.appendingPathComponent("lede-train").path
-        let run = try TestSupport.run(trainer, [data.path, "-o", directory.appendingPathComponent("m.lede").path,
-                                                "--validation-fraction", "0.25", "--report", page, "--json"])
+        let model = directory.appendingPathComponent("m.lede").path, heldOut = directory.appendingPathComponent("held.jsonl").path
+        let run = try TestSupport.run(trainer, [data.path, "-o", model, "--validation-fraction", "0.25", "--report", page,
+                                                "--save-held-out", heldOut, "--json"])
         XCTAssertEqual(run.status, 0, run.stderr)
         let html = try String(contentsOfFile: page, encoding: .utf8)
         let reported = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
@@ -61,5 +62,12 @@ final class ReportReadabilityTests: XCTestCase {
         XCTAssertGreaterThan(documents, 0)
         XCTAssertTrue(html.contains("<span>\(documents) documents</span>"), "the report covers exactly the held-out documents")
         XCTAssertTrue(html.contains("held out (seed 1)"))
+        // The saved split repeats the report.
+        let again = try TestSupport.run(trainer, ["evaluate", model, heldOut, "--json"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        let repeated = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(repeated["documents"] as? Int, documents)
+        XCTAssertEqual((repeated["micro"] as? [String: Double])?["f1"], (reported["micro"] as? [String: Double])?["f1"])
+        XCTAssertEqual((repeated["macro"] as? [String: Double])?["f1"], (reported["macro"] as? [String: Double])?["f1"])
     }
 }
