@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Lede
-import LedeCommandLine
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -38,7 +38,7 @@ public enum HTMLReport {
         .legend { font-size: 11px; color: #555; }
         </style></head><body>
         <h1>\(escape(title))</h1>
-        <div class="summary"><span>\(report.documents) document\(report.documents == 1 ? "" : "s")</span><span>accuracy \(f4(report.accuracy))</span>
+        <div class="summary"><span>\(counted(report.documents, "document"))</span><span>accuracy \(f4(report.accuracy))</span>
         <span>micro-F1 \(f4(report.micro.f1))</span><span>macro-F1 \(f4(report.macro.f1))</span></div>
         <p class="legend">\(details.thresholded ? "A label is predicted when its probability reaches its threshold (the dot on its precision-recall curve, the line on its histogram)." : "Each document gets its most probable label; the dot on each precision-recall curve is that decision.")</p>
 

@@ -124,7 +124,7 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
         }
         lines.append(pad("micro avg", width) + number(micro.precision) + number(micro.recall) + number(micro.f1))
         lines.append(pad("macro avg", width) + number(macro.precision) + number(macro.recall) + number(macro.f1))
-        lines.append(pad("accuracy", width) + number(accuracy) + "  (exact label set, \(documents) document\(documents == 1 ? "" : "s"))")
+        lines.append(pad("accuracy", width) + number(accuracy) + "  (exact label set, \(counted(documents, "document")))")
         return lines.joined(separator: "\n")
     }
 }

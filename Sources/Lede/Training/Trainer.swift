@@ -37,8 +37,8 @@ public final class Trainer {
         var labelIndex: [String: Int] = [:]
         var trainLabels: [[Int]] = []
         var heldOutLabels: [[Int]] = []
-        var sawMultiLabelEvidence = false
         var firstUnlabeled: (String, Int)?
+        /// The first document with no label or several: what makes the data multi-label.
         var multiLabelEvidence: (file: String, line: Int, labels: Int)?
         var invalidUTF8 = (documents: 0, first: "")
         var index = 0
@@ -53,7 +53,6 @@ public final class Trainer {
         let useFraction = validation == nil
         let summary = try data.forEach { record in
             if record.labels.count != 1 {
-                sawMultiLabelEvidence = true
                 if multiLabelEvidence == nil { multiLabelEvidence = (record.file, record.line, record.labels.count) }
                 if record.labels.isEmpty && firstUnlabeled == nil { firstUnlabeled = (record.file, record.line) }
             }
@@ -77,7 +76,7 @@ public final class Trainer {
             if index % 5000 == 0 { progress("read \(index) documents, \(builder.distinctTerms) distinct n-grams") }
         }
         if invalidUTF8.documents > 0 {
-            progress("note: \(invalidUTF8.documents) training document\(invalidUTF8.documents == 1 ? "" : "s") hold bytes that are not UTF-8 (first: \(invalidUTF8.first)); each such byte was read as a space. Convert the data first, e.g. iconv -f latin1 -t utf-8")
+            progress("note: \(counted(invalidUTF8.documents, "training document")) hold bytes that are not UTF-8 (first: \(invalidUTF8.first)); each such byte was read as a space. Convert the data first, e.g. iconv -f latin1 -t utf-8")
         }
         guard builder.corpus.documentCount > 0 else {
             throw LedeError.invalidData("no training documents found", file: data.path)
@@ -94,11 +93,11 @@ public final class Trainer {
         if !unknownValidationLabels.isEmpty {
             progress("note: validation labels absent from the training data are ignored: \(unknownValidationLabels.sorted().joined(separator: ", "))")
         }
-        let multiLabel = options.multiLabel ?? sawMultiLabelEvidence
+        let multiLabel = options.multiLabel ?? (multiLabelEvidence != nil)
         if !multiLabel, let (file, line) = firstUnlabeled {
             throw LedeError.invalidData("a document without a label in single-label training; give it a label, or train with --multi-label", file: file, line: line)
         }
-        if !multiLabel && sawMultiLabelEvidence {
+        if !multiLabel && multiLabelEvidence != nil {
             throw LedeError.invalidData("--single-label was given but some documents carry several labels; drop the flag to train a multi-label model", file: data.path)
         }
         guard !labelNames.isEmpty else {
@@ -251,7 +250,7 @@ public final class Trainer {
         let decisions = TrainingDecisions(
             modelType: multiLabel ? "multi-label" : "single-label",
             modelTypeReason: TrainingDecisions.modelTypeReason(forced: options.multiLabel, evidence: multiLabelEvidence),
-            c: c, cReason: TrainingDecisions.cReason(autotune: options.autotune, folds: foldCount, trials: search),
+            c: c, cReason: TrainingDecisions.cReason(autotune: options.autotune, trials: search),
             autotuneTrials: search, wordVectors: wordVectorDecision.0, wordVectorsReason: wordVectorDecision.1,
             skippedRecords: summary.skipped, firstSkipped: summary.firstProblem,
             documentsWithInvalidUTF8: invalidUTF8.documents)

@@ -25,7 +25,7 @@ public struct TrainingDecisions: Codable, Equatable, Sendable {
         var parts = ["\(modelType) model (\(modelTypeReason))", "C \(TrainingDecisions.number(c)) (\(cReason))",
                      "word vectors \(wordVectors) (\(wordVectorsReason))"]
         parts.append(skippedRecords == 0 ? "no record skipped"
-                     : "\(skippedRecords) record\(skippedRecords == 1 ? "" : "s") skipped (first: \(firstSkipped ?? "?"))")
+                     : "\(counted(skippedRecords, "record")) skipped (first: \(firstSkipped ?? "?"))")
         return parts.joined(separator: "; ")
     }
 
@@ -46,7 +46,7 @@ public struct TrainingDecisions: Codable, Equatable, Sendable {
         }
     }
 
-    static func cReason(autotune: Bool, folds: Int, trials: [AutotuneTrial]?) -> String {
+    static func cReason(autotune: Bool, trials: [AutotuneTrial]?) -> String {
         guard autotune else { return "fixed: -C, or the default; --autotune chooses it by cross-validation" }
         guard let trials, let best = trials.max(by: { $0.score < $1.score }) else {
             return "--autotune needs cross-validation folds (--folds 2 or more); the given C was used"
