@@ -207,21 +207,21 @@ struct Train: ParsableCommand {
                                   inputs: [data] + [validation, counts].compactMap { $0 })
             // Progress only for a person watching; notes (e.g. ignored labels) always.
             let watching = !quiet && isatty(2) == 1
-            let trainer = Trainer(options: try options(), progress: { message in
+            let trainingOptions = try options()
+            let trainer = Trainer(options: trainingOptions, progress: { message in
                 if watching || (!quiet && message.hasPrefix("note:")) { printError(message) }
             })
             let outcome = try trainer.train(try reader(data), validation: try validation.map(reader),
                                             counts: try counts.map(NGramCounts.load))
             try ModelFile.write(outcome.model, to: output)
             if let path = report {
-                let trainingOptions = try options()
                 // The held-out documents: the --validation file, or the --validation-fraction of DATA training left out.
                 let (summary, _, details) = try validation.map { try Evaluator.evaluate(outcome.model, on: try reader($0), details: true) }
                     ?? Evaluator.evaluate(outcome.model, on: try reader(data), details: true, including: trainingOptions.isHeldOut)
                 let source = validation ?? "the \(validationFraction) of \(data) held out (seed \(seed))"
                 try writeReport(summary, details!, title: "Lede: \(output) on \(source)", to: path)
             }
-            if let path = saveHeldOut { try writeHeldOut(to: path, heldOut: try options().isHeldOut) }
+            if let path = saveHeldOut { try writeHeldOut(to: path, heldOut: trainingOptions.isHeldOut) }
             let seconds = Date().timeIntervalSince(start)
             if !quiet && !jsonSummary {
                 let dense = outcome.model.wordVectors.map { " + \($0.dimensions) word-vector dimensions" } ?? ""
