@@ -128,3 +128,96 @@ void lede_gemm_fixed_order(long m, long n, long k, const float *a, long a_step_i
         }
     }
 }
+
+// MARK: - Weight rows of a document
+
+/// The float a binary16 bit pattern holds, exactly (every half is a float).
+static inline float half_to_float(uint16_t h) {
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exponent = (h >> 10) & 0x1F, mantissa = h & 0x3FF;
+    uint32_t bits;
+    if (exponent == 0x1F) {
+        bits = sign | 0x7F800000u | (mantissa << 13);  // infinity or NaN
+    } else if (exponent != 0) {
+        bits = sign | ((exponent + 112) << 23) | (mantissa << 13);
+    } else if (mantissa == 0) {
+        bits = sign;
+    } else {  // subnormal half: normalize
+        int shift = 0;
+        while (!(mantissa & 0x400)) { mantissa <<= 1; shift++; }
+        bits = sign | ((uint32_t)(113 - shift) << 23) | ((mantissa & 0x3FF) << 13);
+    }
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+}
+
+// Rows hold `lanes` weights (4 floats or 8 halves at a time, the padding 0): whole vectors, no tails.
+#define ACCUMULATE_F32_BODY                                                                               \
+    for (long e = 0; e < count; e++) {                                                                     \
+        const float *row = (const float *)rows[e];                                                         \
+        float x = values[e];                                                                               \
+        for (long j = 0; j < lanes; j++) out[j] += x * row[j];                                             \
+    }
+
+__attribute__((target("avx2")))
+static void accumulate_f32_avx2(float *restrict out, long lanes, const void *const *restrict rows,
+                                const float *restrict values, long count) {
+    ACCUMULATE_F32_BODY
+}
+
+static void accumulate_f32_baseline(float *restrict out, long lanes, const void *const *restrict rows,
+                                    const float *restrict values, long count) {
+    ACCUMULATE_F32_BODY
+}
+
+__attribute__((target("avx2,f16c")))
+static void accumulate_f16_avx2(float *restrict out, long lanes, const void *const *restrict rows,
+                                const float *restrict values, long count) {
+    typedef short lede_h8 __attribute__((vector_size(16)));
+    for (long e = 0; e < count; e++) {
+        const uint16_t *row = (const uint16_t *)rows[e];
+        float x = values[e];
+        lede_f8 xs = {x, x, x, x, x, x, x, x};
+        for (long j = 0; j < lanes; j += 8) {
+            lede_h8 h;
+            memcpy(&h, row + j, 16);
+            lede_f8 sum;
+            memcpy(&sum, out + j, 32);
+            sum = sum + xs * __builtin_ia32_vcvtph2ps256(h);
+            memcpy(out + j, &sum, 32);
+        }
+    }
+}
+
+static void accumulate_f16_baseline(float *restrict out, long lanes, const void *const *restrict rows,
+                                    const float *restrict values, long count) {
+    for (long e = 0; e < count; e++) {
+        const uint16_t *row = (const uint16_t *)rows[e];
+        float x = values[e];
+        for (long j = 0; j < lanes; j++) out[j] += x * half_to_float(row[j]);
+    }
+}
+
+void lede_accumulate_rows(float *out, long lanes, const void *const *rows, const float *values, long count,
+                          int half) {
+    static atomic_int use_f16c = -1;
+    if (half) {
+        int f16c = atomic_load_explicit(&use_f16c, memory_order_relaxed);
+        if (f16c < 0) {
+            __builtin_cpu_init();
+            f16c = avx2_kernels() && __builtin_cpu_supports("f16c") ? 1 : 0;
+            atomic_store_explicit(&use_f16c, f16c, memory_order_relaxed);
+        }
+        if (f16c) {
+            accumulate_f16_avx2(out, lanes, rows, values, count);
+        } else {
+            accumulate_f16_baseline(out, lanes, rows, values, count);
+        }
+    } else if (avx2_kernels()) {
+        accumulate_f32_avx2(out, lanes, rows, values, count);
+    } else {
+        accumulate_f32_baseline(out, lanes, rows, values, count);
+    }
+}
+
+float lede_half_to_float(uint16_t h) { return half_to_float(h); }

@@ -27,7 +27,7 @@ final class CraftedModelTests: XCTestCase {
     private func crafted(_ edit: (inout [ModelFile.Section]) throws -> Void) rethrows -> [UInt8] {
         var edited = sections
         try edit(&edited)
-        return ModelFile.assemble(edited, version: 1)
+        return ModelFile.assemble(edited, version: ModelFile.formatVersion)
     }
 
     private func withMetadata(_ change: (inout [String: Any]) -> Void) throws -> [UInt8] {
@@ -53,18 +53,46 @@ final class CraftedModelTests: XCTestCase {
     }
 
     func testTheUneditedSectionsLoad() throws {
-        XCTAssertEqual(ModelFile.assemble(sections, version: 1), good, "assemble rebuilds the writer's bytes")
+        XCTAssertEqual(ModelFile.assemble(sections, version: ModelFile.formatVersion), good, "assemble rebuilds the writer's bytes")
         XCTAssertNoThrow(try ModelFile.load(bytes: good, name: "good.lede"))
+    }
+
+    /// The slots of the VIDX section: (byte offset of the slot, column).
+    private func slotColumns(_ bytes: [UInt8], stride: Int) -> [(offset: Int, column: Int32)] {
+        stride == 0 ? [] : (0..<(bytes.count / stride)).map { index in
+            (index * stride, bytes.withUnsafeBytes { $0.load(fromByteOffset: index * stride + 8, as: Int32.self) })
+        }
     }
 
     func testAVocabularyTableWithoutAnEmptySlotIsRefused() {
         // Every slot taken: a probe for an unknown word would never end.
         let file = crafted { sections in
-            let slots = int32s(sections[index("VCOL")].bytes)
-            let columns = Int32(slots.filter { $0 >= 0 }.count)
-            sections[index("VCOL")].bytes = bytes(slots.indices.map { Int32($0) % columns })
+            let stride = sections[index("VIDX")].elementSize
+            let slots = slotColumns(sections[index("VIDX")].bytes, stride: stride)
+            let columns = Int32(slots.filter { $0.column >= 0 }.count)
+            for (n, slot) in slots.enumerated() {
+                withUnsafeBytes(of: Int32(n) % columns) { sections[index("VIDX")].bytes.replaceSubrange(slot.offset + 8..<slot.offset + 12, with: $0) }
+            }
         }
         assertRefused(file, mentions: "twice")
+    }
+
+    func testSlotsOfTheWrongSizeOrANaNIdfAreRefused() {
+        let narrow = crafted { sections in
+            sections[index("VIDX")].elementSize = 16
+        }
+        assertRefused(narrow, mentions: "-byte slots")
+        let notANumber = crafted { sections in
+            let stride = sections[index("VIDX")].elementSize
+            let taken = slotColumns(sections[index("VIDX")].bytes, stride: stride).first { $0.column >= 0 }!
+            withUnsafeBytes(of: Float.nan) { sections[index("VIDX")].bytes.replaceSubrange(taken.offset + 12..<taken.offset + 16, with: $0) }
+        }
+        assertRefused(notANumber, mentions: "idf")
+    }
+
+    func testFilesOfAnOlderFormatAreRefusedWithAWayOut() {
+        assertRefused(ModelFile.assemble(sections, version: 2), mentions: "retrain the model")
+        assertRefused(ModelFile.assemble(sections, version: 1), mentions: "older Lede")
     }
 
     func testTermOffsetsThatDecreaseOrPassTheTextAreRefused() {
@@ -89,7 +117,7 @@ final class CraftedModelTests: XCTestCase {
         ModelFile.seal(&overHeader)
         assertRefused(overHeader, mentions: "header")
         var overlapping = good
-        let first = 64 + 32 * index("IDF_"), second = 64 + 32 * index("BIAS")
+        let first = 64 + 32 * index("VIDX"), second = 64 + 32 * index("BIAS")
         overlapping.replaceSubrange(second + 8..<second + 16, with: overlapping[first + 8..<first + 16])
         ModelFile.seal(&overlapping)
         assertRefused(overlapping, mentions: "overlap")

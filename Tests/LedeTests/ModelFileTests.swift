@@ -95,7 +95,7 @@ final class ModelFileTests: XCTestCase {
     func testTruncationAtEverySectionBoundaryAndSampledOffsets() throws {
         let good = [UInt8](try Data(contentsOf: URL(fileURLWithPath: modelPath)))
         let table = sections(good)
-        XCTAssertEqual(Set(table.map(\.tag)), ["META", "IDF_", "WGHT", "BIAS", "VKEY", "VCOL", "TOFF", "TTXT"])
+        XCTAssertEqual(Set(table.map(\.tag)), ["META", "VIDX", "BIAS", "TOFF", "TTXT"])
         var cuts = Set<Int>([1, 7, 8, 63, 64, 64 + 32 * table.count])
         for section in table { cuts.formUnion([section.offset, section.offset + section.length / 2, section.offset + section.length]) }
         cuts.formUnion(stride(from: 0, to: good.count, by: max(1, good.count / 100)))

@@ -56,6 +56,53 @@ final class TokenizerTests: XCTestCase {
         }
     }
 
+    /// Texts long enough for the 64-byte path, built from the pieces where its rules could go wrong
+    /// (apostrophes at and across block edges, non-ASCII letters right after ASCII ones, NUL, tokens
+    /// longer than a block): the same tokens and counts as the byte loop, which one-byte chunks force.
+    func testTheBlockPathGivesTheByteLoopsTokens() {
+        let pieces: [[UInt8]] = ["Sanctions", " ", "don't", "'", "rock'n'roll", "G7", "2024", ", ", ".\n", "\r\n",
+                                 "''", " o'", "l'été", "Größe", "Don\u{2019}t", "東京", "naïve", "x",
+                                 String(repeating: "Long", count: 20), "\t", "-", "İ"].map { Array($0.utf8) }
+            + [[0], [0xFF], [0xC3], [0x80]]
+        var state: UInt64 = 12345
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        for round in 0..<300 {
+            var text: [UInt8] = []
+            let asciiOnly = round % 3 == 0
+            while text.count < 200 + next(400) {
+                let piece = pieces[next(asciiOnly ? 12 : pieces.count)]
+                text += piece
+            }
+            let whole = Tokenizer(), bytewise = Tokenizer()
+            var fast: [String] = [], slow: [String] = []
+            text.withUnsafeBytes { raw in
+                whole.feed(raw) { fast.append(String(decoding: $0, as: UTF8.self)) }
+                for k in 0..<raw.count {
+                    bytewise.feed(UnsafeRawBufferPointer(rebasing: raw[k..<k + 1])) { slow.append(String(decoding: $0, as: UTF8.self)) }
+                }
+            }
+            whole.finish { fast.append(String(decoding: $0, as: UTF8.self)) }
+            bytewise.finish { slow.append(String(decoding: $0, as: UTF8.self)) }
+            XCTAssertEqual(fast, slow, "round \(round): \(String(decoding: text, as: UTF8.self).debugDescription)")
+            XCTAssertEqual(whole.invalidByteCount, bytewise.invalidByteCount, "round \(round)")
+            XCTAssertEqual(whole.nulByteCount, bytewise.nulByteCount, "round \(round)")
+            if fast != slow { return }
+        }
+    }
+
+    func testThePaddedHashIsTheHash() {
+        let bytes = [UInt8]((0..<64).map { UInt8(($0 * 37 + 11) & 0xFF) })
+        bytes.withUnsafeBytes { raw in
+            for count in 0...40 {
+                let token = UnsafeRawBufferPointer(rebasing: raw[3..<3 + count])
+                XCTAssertEqual(TokenHash.hash(padded: token, seed: 7), TokenHash.hash(token, seed: 7), "\(count) bytes")
+            }
+        }
+    }
+
     func testLongTokensAreCut() {
         let long = String(repeating: "a", count: 1000)
         let tokens = TestSupport.tokens(long + " b")

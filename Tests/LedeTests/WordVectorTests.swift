@@ -190,7 +190,7 @@ final class WordVectorTests: XCTestCase {
         let path = directory.appendingPathComponent("vectors.lede").path
         try ModelFile.write(model, to: path)
         let raw = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        XCTAssertEqual(raw[8], 2, "models with word vectors are format 2")
+        XCTAssertEqual(raw[8], UInt8(ModelFile.formatVersion), "models are written in the current format")
         let loaded = try ModelFile.load(path)
         XCTAssertEqual(loaded.metadata, model.metadata)
         for text in ["sanctions after troops attack the border", "football match", "nothing known here"] {
@@ -221,7 +221,7 @@ final class WordVectorTests: XCTestCase {
         let plain = try Trainer(options: options).train(try LabeledDataReader(path: TestSupport.toyMultiLabel(in: directory).path)).model
         XCTAssertNil(plain.wordVectors)
         try ModelFile.write(plain, to: path)
-        XCTAssertEqual([UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))[8], 1, "models without word vectors stay format 1")
+        XCTAssertEqual([UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))[8], UInt8(ModelFile.formatVersion), "one format with or without word vectors")
     }
 
     func testTrainingRefusesBadWordVectorOptions() {

@@ -2,6 +2,10 @@
 #define LEDE_SUPPORT_H
 
 #include <stdint.h>
+#include <string.h>
+#if defined(__x86_64__)
+#include <emmintrin.h>
+#endif
 
 /// Asks the CPU to start loading the cache line holding `address`, for a read soon (no fault if invalid).
 static inline __attribute__((always_inline)) void lede_prefetch(const void *address) {
@@ -20,5 +24,71 @@ void lede_add_scaled_codes(float *sum, const int8_t *codes, float scale, long co
 /// Built for AVX2 and for the baseline (the same bits from both); the first call picks the one the CPU runs.
 void lede_gemm_fixed_order(long m, long n, long k, const float *a, long a_step_i, long a_step_l,
                            const float *b, long ldb, float *c, long ldc);
+
+/// What the tokenizer needs to know about 64 bytes of text, one bit per byte (bit i: byte i).
+typedef struct {
+    /// ASCII letters and digits.
+    uint64_t word;
+    /// U+0027 apostrophes.
+    uint64_t apostrophe;
+    /// Bytes the fast path leaves to the full rules: non-ASCII (>= 0x80) and NUL.
+    uint64_t special;
+} lede_text_masks;
+
+/// The masks of the 64 bytes at `p` (SSE2, in every x86-64 CPU; a byte loop elsewhere).
+static inline __attribute__((always_inline)) lede_text_masks lede_classify64(const uint8_t *p) {
+    lede_text_masks m = {0, 0, 0};
+#if defined(__x86_64__)
+    const __m128i zero = _mm_setzero_si128(), digit0 = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+    const __m128i lower_a = _mm_set1_epi8('a'), z25 = _mm_set1_epi8(25), case_bit = _mm_set1_epi8(0x20);
+    const __m128i quote = _mm_set1_epi8(0x27);
+    for (int k = 0; k < 4; k++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(p + 16 * k));
+        __m128i d = _mm_sub_epi8(x, digit0);                                   // '0'...'9' -> 0...9
+        __m128i is_digit = _mm_cmpeq_epi8(_mm_min_epu8(d, nine), d);
+        __m128i l = _mm_sub_epi8(_mm_or_si128(x, case_bit), lower_a);         // letters -> 0...25
+        __m128i is_letter = _mm_cmpeq_epi8(_mm_min_epu8(l, z25), l);
+        uint64_t word = (uint16_t)_mm_movemask_epi8(_mm_or_si128(is_digit, is_letter));
+        uint64_t high = (uint16_t)_mm_movemask_epi8(x);                        // bytes >= 0x80
+        uint64_t nul = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, zero));
+        uint64_t apostrophe = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, quote));
+        m.word |= (word & ~high) << (16 * k);
+        m.special |= (high | nul) << (16 * k);
+        m.apostrophe |= apostrophe << (16 * k);
+    }
+#else
+    for (int i = 0; i < 64; i++) {
+        uint8_t b = p[i], l = b | 0x20;
+        if ((b >= '0' && b <= '9') || (l >= 'a' && l <= 'z')) m.word |= 1ull << i;
+        if (b == 0x27) m.apostrophe |= 1ull << i;
+        if (b >= 0x80 || b == 0) m.special |= 1ull << i;
+    }
+#endif
+    return m;
+}
+
+/// Copies `count` bytes (at most 64) from `source` to `target` with bit 0x20 set in each: ASCII letters
+/// lowercased, digits and apostrophes unchanged. Reads and writes whole 16-byte blocks: up to 15 bytes
+/// past `count` must be readable at `source` and writable at `target`.
+static inline __attribute__((always_inline)) void lede_copy_lowercased(uint8_t *target, const uint8_t *source, long count) {
+#if defined(__x86_64__)
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    for (long k = 0; k < count; k += 16) {
+        _mm_storeu_si128((__m128i *)(target + k), _mm_or_si128(_mm_loadu_si128((const __m128i *)(source + k)), case_bit));
+    }
+#else
+    for (long k = 0; k < count; k++) target[k] = source[k] | 0x20;
+#endif
+}
+
+/// out[j] += values[e] * rows[e][j] for j < lanes, for each e < count in order: a document's margins
+/// from the weight rows of its features, each row `lanes` floats (`half` = 0; lanes a multiple of 4) or
+/// binary16 values (`half` = 1; lanes a multiple of 8). Each product and each sum rounded once, in this
+/// order, on every CPU (AVX2 + F16C or baseline, picked on the first call: the same bits).
+void lede_accumulate_rows(float *out, long lanes, const void *const *rows, const float *values, long count,
+                          int half);
+
+/// The float a binary16 bit pattern holds (exact).
+float lede_half_to_float(uint16_t h);
 
 #endif

@@ -1,9 +1,15 @@
 import CLedeSupport
 
-/// Turns one document's bytes into its tf-idf vector: tokenize, hash, n-grams, columns, counts, weights.
+/// Turns one document's bytes into its tf-idf vector: tokenize, hash, n-grams, count, look up, weight.
 ///
-/// Holds the per-thread scratch state (tokenizer, dense count array, output vector), so create one per
-/// thread and reuse it for every document: the steady state allocates nothing.
+/// The pipeline is laid out for the memory system: n-grams are counted per document in a small table
+/// that stays in the core's cache (`DocumentCounts`); only then is each *distinct* n-gram looked up in
+/// the vocabulary, whose 16-byte slots (hash, column, idf) are fetched `lookahead` n-grams ahead, so that
+/// the lookups' cache misses overlap instead of following one another. The vector lists its columns in
+/// the order of their first occurrence.
+///
+/// Holds the per-thread scratch state, so create one per thread and reuse it for every document: the
+/// steady state allocates nothing.
 public final class Featurizer {
     public let space: FeatureSpace
     public let vector = SparseVector()
@@ -12,57 +18,67 @@ public final class Featurizer {
 
     public let tokenizer = Tokenizer()
     private var window: NGramWindow
-    private let counts: UnsafeMutablePointer<Float>
+    private let counts = DocumentCounts()
     private let seed: UInt64
     // The feature space's arrays as raw pointers, so the per-token path touches no reference counts
     // (shared counts would bounce between cores when several threads score at once).
     private let idf: UnsafePointer<Float>
     private let sublinearTF: Bool
     private let norm: VectorNorm
-    private let tableKeys: UnsafePointer<UInt64>?
-    private let tableColumns: UnsafePointer<Int32>?
-    private let tableMask: Int
+    private let slots: UnsafeRawPointer?
+    private let tags: UnsafePointer<UInt8>?
+    /// Slot found by each n-gram's tag scan, waiting to be read (a ring of `2 * lookahead`).
+    private let candidates: UnsafeMutablePointer<Int>
+    private let slotStride: Int
+    private let slotMask: Int
+    /// For each entry of `vector` in a vocabulary space, the address of its slot's weights (16 bytes into
+    /// the slot): what a scorer multiplies by, already in cache. Valid until the next `begin`.
+    private(set) var weightAddresses: UnsafeMutablePointer<UnsafeRawPointer?>
+    private var weightAddressCapacity = 1024
     private let hashMask: UInt64
-    /// The last `Featurizer.lookahead` n-gram hashes, waiting for their lookup while their table slots
-    /// are fetched from memory: the vocabulary table is too large for the caches, and resolving each
-    /// n-gram as it comes would wait for one cache miss after another.
-    private let pending: UnsafeMutablePointer<UInt64>
-    private var pendingCount = 0
+    /// Distinct n-grams looked ahead: their vocabulary slots are being fetched while earlier ones are resolved.
     static let lookahead = 16
-    /// Second stage, the same way: found columns wait here while their counts are fetched.
-    private let pendingColumns: UnsafeMutablePointer<Int32>
-    private var pendingColumnCount = 0
-    static let countLookahead = 8
+    /// Rows that a scorer will read for each column found in a hashing space (`prefetchRows(_:stride:)`),
+    /// fetched as soon as the column is known.
+    private var rows: UnsafeRawPointer?
+    private var rowStride = 0
 
     public init(space: FeatureSpace) {
         self.space = space
         window = NGramWindow(ngramMin: space.settings.ngramMin, ngramMax: space.settings.ngramMax)
-        pending = .allocate(capacity: Featurizer.lookahead)
-        pendingColumns = .allocate(capacity: Featurizer.countLookahead)
-        counts = .allocate(capacity: max(space.columns, 1))
-        counts.initialize(repeating: 0, count: max(space.columns, 1))
         seed = space.settings.hashSeed
         idf = space.idf.base
         sublinearTF = space.settings.sublinearTF
         norm = space.settings.norm
         switch space.lookup {
         case .vocabulary(let table):
-            tableKeys = table.keys.base
-            tableColumns = table.columns.base
-            tableMask = table.mask
+            slots = UnsafeRawPointer(table.memory.base)
+            tags = table.tags.base
+            slotStride = table.stride
+            slotMask = table.mask
             hashMask = 0
         case .hashing(let mask):
-            tableKeys = nil
-            tableColumns = nil
-            tableMask = 0
+            slots = nil
+            tags = nil
+            slotStride = 0
+            slotMask = 0
             hashMask = mask
         }
+        weightAddresses = .allocate(capacity: weightAddressCapacity)
+        candidates = .allocate(capacity: 2 * Featurizer.lookahead)
     }
 
     deinit {
-        counts.deallocate()
-        pending.deallocate()
-        pendingColumns.deallocate()
+        weightAddresses.deallocate()
+        candidates.deallocate()
+    }
+
+    /// In a hashing space, asks `finish` to start fetching `rows + column * stride` (`stride` bytes) for
+    /// each column it finds: a scorer's weight rows, which then arrive while the rest of the document is
+    /// counted. (A vocabulary slot holds its weights: nothing more to fetch.)
+    func prefetchRows(_ rows: UnsafeRawPointer, stride: Int) {
+        self.rows = rows
+        rowStride = stride
     }
 
     /// Starts a new document.
@@ -70,9 +86,8 @@ public final class Featurizer {
         tokenizer.reset()
         window.reset()
         vector.removeAll()
+        counts.removeAll()
         tokenCount = 0
-        pendingCount = 0
-        pendingColumnCount = 0
     }
 
     /// Adds a chunk of the document's UTF-8 bytes.
@@ -84,22 +99,57 @@ public final class Featurizer {
     @discardableResult
     public func finish() -> SparseVector {
         tokenizer.finish { token in self.add(token) }
-        for k in max(0, pendingCount - Featurizer.lookahead)..<pendingCount {
-            count(pending[k & (Featurizer.lookahead - 1)])
-        }
-        pendingCount = 0
-        for k in max(0, pendingColumnCount - Featurizer.countLookahead)..<pendingColumnCount {
-            increment(Int(pendingColumns[k & (Featurizer.countLookahead - 1)]))
-        }
-        pendingColumnCount = 0
+        let keys = counts.keys, occurrences = counts.counts, n = counts.distinct
         let v = vector
-        for k in 0..<v.count {
-            let column = Int(v.columns[k])
-            v.values[k] = counts[column]
-            counts[column] = 0
+        var total = 0.0
+        if let slots, let tags {
+            let ahead = Featurizer.lookahead, mask = slotMask, stride = slotStride
+            if n > weightAddressCapacity {
+                weightAddresses.deallocate()
+                while weightAddressCapacity < n { weightAddressCapacity *= 2 }
+                weightAddresses = .allocate(capacity: weightAddressCapacity)
+            }
+            let candidates = self.candidates, ring = 2 * ahead - 1
+            // Three stages, `ahead` n-grams apart: fetch the tags at a key's home slot; scan them for the
+            // key's tag and fetch the slot found; read the slot.
+            for i in 0..<(n + 2 * ahead) {
+                if i < n { lede_prefetch(tags + (Int(truncatingIfNeeded: keys[i]) & mask)) }
+                let scanned = i - ahead
+                if scanned >= 0 && scanned < n {
+                    let key = keys[scanned]
+                    let candidate = VocabularyTable.candidate(VocabularyTable.tag(key), from: Int(truncatingIfNeeded: key) & mask,
+                                                              tags: tags, mask: mask)
+                    candidates[scanned & ring] = candidate
+                    if candidate >= 0 { lede_prefetch(slots + candidate * stride) }
+                }
+                let e = i - 2 * ahead
+                guard e >= 0 else { continue }
+                let candidate = candidates[e & ring]
+                guard candidate >= 0 else { continue }  // not in the vocabulary
+                var address = slots + candidate * stride
+                var slot = address.load(as: VocabularyTable.Slot.self)
+                if _slowPath(slot.key != keys[e]) {  // another n-gram with the same tag: probe on
+                    (slot, address) = VocabularyTable.probe(keys[e], base: slots, stride: stride, mask: mask)
+                    guard slot.column >= 0 else { continue }
+                }
+                let x = TFIDFWeighting.weight(count: Float(occurrences[e]), idf: slot.idf, sublinearTF: sublinearTF)
+                weightAddresses[v.count] = address + VocabularyTable.slotHeaderBytes
+                v.append(column: slot.column, value: Float(x))
+                total += TFIDFWeighting.normTerm(x, norm)
+            }
+        } else {
+            let ahead = Featurizer.lookahead
+            for i in 0..<min(ahead, n) { lede_prefetch(idf + Int(keys[i])) }
+            for i in 0..<n {
+                if i + ahead < n { lede_prefetch(idf + Int(keys[i + ahead])) }
+                let column = Int(keys[i])
+                fetchRow(column)
+                let x = TFIDFWeighting.weight(count: Float(occurrences[i]), idf: idf[column], sublinearTF: sublinearTF)
+                v.append(column: Int32(column), value: Float(x))
+                total += TFIDFWeighting.normTerm(x, norm)
+            }
         }
-        TFIDFWeighting.apply(columns: v.columns, values: v.values, count: v.count, idf: idf,
-                             sublinearTF: sublinearTF, norm: norm)
+        TFIDFWeighting.normalize(v.values, count: v.count, total: total, norm: norm)
         return v
     }
 
@@ -111,53 +161,24 @@ public final class Featurizer {
         return finish()
     }
 
-    /// Same as `FeatureSpace.column(of:)`, on the cached pointers.
     @inline(__always)
-    private func column(of hash: UInt64) -> Int {
-        guard let keys = tableKeys, let columns = tableColumns else { return Int(truncatingIfNeeded: hash & hashMask) }
-        return VocabularyTable.probe(hash, keys: keys, columns: columns, mask: tableMask)
+    private func fetchRow(_ column: Int) {
+        guard let rows else { return }
+        let row = rows + column * rowStride
+        lede_prefetch(row)
+        if rowStride > 64 { lede_prefetch(row + 64) }
     }
 
     @inline(__always)
     private func add(_ token: UnsafeRawBufferPointer) {
         tokenCount &+= 1
-        let hash = TokenHash.hash(token, seed: seed)
-        window.push(hash) { ngram, _ in self.enqueue(ngram) }
+        let hash = TokenHash.hash(padded: token, seed: seed)  // tokens come with readable bytes after them
+        window.push(hash) { ngram, _ in self.count(ngram) }
     }
 
-    /// Starts fetching the n-gram's table slot (or count, in a hashing space) and counts the n-gram
-    /// that arrived `lookahead` n-grams earlier.
-    @inline(__always)
-    private func enqueue(_ ngram: UInt64) {
-        if let keys = tableKeys, let columns = tableColumns {
-            let slot = Int(truncatingIfNeeded: ngram) & tableMask
-            lede_prefetch(columns + slot)
-            lede_prefetch(keys + slot)
-        } else {
-            lede_prefetch(counts + Int(truncatingIfNeeded: ngram & hashMask))
-        }
-        let position = pendingCount & (Featurizer.lookahead - 1)
-        if pendingCount >= Featurizer.lookahead { count(pending[position]) }
-        pending[position] = ngram
-        pendingCount += 1
-    }
-
-    /// Looks the n-gram up; starts fetching its count and increments the count of the column found
-    /// `countLookahead` columns earlier.
+    /// Counts an n-gram: by hash in a vocabulary space, by column in a hashing space.
     @inline(__always)
     private func count(_ ngram: UInt64) {
-        let column = self.column(of: ngram)
-        guard column >= 0 else { return }
-        lede_prefetch(counts + column)
-        let position = pendingColumnCount & (Featurizer.countLookahead - 1)
-        if pendingColumnCount >= Featurizer.countLookahead { increment(Int(pendingColumns[position])) }
-        pendingColumns[position] = Int32(column)
-        pendingColumnCount += 1
-    }
-
-    @inline(__always)
-    private func increment(_ column: Int) {
-        if counts[column] == 0 { vector.append(column: Int32(column), value: 0) }
-        counts[column] += 1
+        counts.add(slots == nil ? ngram & hashMask : ngram)
     }
 }

@@ -17,13 +17,16 @@ struct HashIndex {
         values = [Int32](repeating: -1, count: size)
     }
 
-    /// The index of `hash`, or -1 (the same probe as `VocabularyTable`'s, whose layout this shares).
+    /// The index of `hash`, or -1.
     @inline(__always)
     func index(of hash: UInt64) -> Int {
-        keys.withUnsafeBufferPointer { keys in
-            values.withUnsafeBufferPointer { values in
-                VocabularyTable.probe(hash, keys: keys.baseAddress!, columns: values.baseAddress!, mask: keys.count - 1)
-            }
+        let mask = keys.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let value = values[slot]
+            if value < 0 { return -1 }
+            if keys[slot] == hash { return Int(value) }
+            slot = (slot + 1) & mask
         }
     }
 

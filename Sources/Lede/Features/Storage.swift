@@ -18,6 +18,18 @@ public final class Storage<Element>: @unchecked Sendable {
         owner = nil
     }
 
+    /// `count` zeroed elements owned by this storage, 64-byte aligned (filled in by their builder before
+    /// they are shared).
+    public init(zeroed count: Int) where Element: FixedWidthInteger {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Element>.stride, alignment: 64)
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: max(count, 1) * MemoryLayout<Element>.stride)
+        let memory = raw.bindMemory(to: Element.self, capacity: max(count, 1))
+        owned = memory
+        base = UnsafePointer(memory)
+        self.count = count
+        owner = nil
+    }
+
     /// Points at `count` elements that `owner` keeps alive (a mapped model file).
     public init(mapped base: UnsafePointer<Element>, count: Int, owner: AnyObject) {
         self.base = base

@@ -1,9 +1,9 @@
-/// Turns a document's term counts into its tf-idf vector, in place.
+/// Turns a document's term counts into its tf-idf vector.
 ///
 /// For each column j with count c_j: `tf_j = c_j`, or `1 + ln(c_j)` with `sublinearTF`;
 /// `x_j = tf_j * idf_j`; then `x /= ||x||_2` (l2), `x /= sum |x_j|` (l1), or nothing.
 /// Arithmetic is in Double, stored as Float, so the result matches scikit-learn's float64 output to
-/// within Float rounding.
+/// within Float rounding; the norm is summed in the vector's order.
 enum TFIDFWeighting {
     @inline(__always)
     static func apply(columns: UnsafePointer<Int32>, values: UnsafeMutablePointer<Float>, count: Int,
@@ -11,22 +11,41 @@ enum TFIDFWeighting {
         apply(columns: columns, values: values, count: count, idf: idf, sublinearTF: settings.sublinearTF, norm: settings.norm)
     }
 
+    /// In place: `values[k]` holds the count of `columns[k]` on entry, its weight on return.
     @inline(__always)
     static func apply(columns: UnsafePointer<Int32>, values: UnsafeMutablePointer<Float>, count: Int,
                       idf: UnsafePointer<Float>, sublinearTF sublinear: Bool, norm: VectorNorm) {
         guard count > 0 else { return }
         var total = 0.0
         for k in 0..<count {
-            var tf = Double(values[k])
-            if sublinear && tf != 1 { tf = 1 + PortableMath.log(tf) }  // most counts are 1, and ln 1 = 0
-            let x = tf * Double(idf[Int(columns[k])])
+            let x = weight(count: values[k], idf: idf[Int(columns[k])], sublinearTF: sublinear)
             values[k] = Float(x)
-            switch norm {
-            case .l2: total += x * x
-            case .l1: total += abs(x)
-            case .none: break
-            }
+            total += normTerm(x, norm)
         }
+        normalize(values, count: count, total: total, norm: norm)
+    }
+
+    /// `tf * idf` of one column, before normalization.
+    @inline(__always)
+    static func weight(count: Float, idf: Float, sublinearTF sublinear: Bool) -> Double {
+        var tf = Double(count)
+        if sublinear && tf != 1 { tf = 1 + PortableMath.log(tf) }  // most counts are 1, and ln 1 = 0
+        return tf * Double(idf)
+    }
+
+    /// What one weight adds to the norm's sum: x² (l2), |x| (l1), nothing.
+    @inline(__always)
+    static func normTerm(_ x: Double, _ norm: VectorNorm) -> Double {
+        switch norm {
+        case .l2: return x * x
+        case .l1: return abs(x)
+        case .none: return 0
+        }
+    }
+
+    /// Divides the weights by the norm whose sum of `normTerm`s is `total`.
+    @inline(__always)
+    static func normalize(_ values: UnsafeMutablePointer<Float>, count: Int, total: Double, norm: VectorNorm) {
         guard norm != .none, total > 0 else { return }
         let scale = norm == .l2 ? 1 / total.squareRoot() : 1 / total
         for k in 0..<count {
@@ -34,9 +53,3 @@ enum TFIDFWeighting {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

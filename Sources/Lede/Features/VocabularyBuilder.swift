@@ -208,7 +208,7 @@ public final class VocabularyBuilder {
                        : 1)
             terms.append(Array(text[entry.textStart..<entry.textEnd]))
         }
-        return FeatureSpace(settings: settings, lookup: .vocabulary(VocabularyTable(hashes: hashes)),
+        return FeatureSpace(settings: settings, lookup: .vocabulary(VocabularyTable(hashes: hashes, idf: idf)),
                             columns: kept.count, idf: Storage(idf), terms: TermTable(terms: terms))
     }
 

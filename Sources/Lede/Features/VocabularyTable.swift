@@ -1,58 +1,138 @@
-/// Open-addressing hash table from a feature's 64-bit hash to its column, laid out as two flat arrays so
-/// that a model file can hold it as is and a load can map it without rebuilding.
+/// Open-addressing hash table from an n-gram's 64-bit hash to its column and idf, in slots of `stride`
+/// bytes that a lookup reads as one piece: a 16-byte slot (hash, column, idf) while training, or a slot
+/// that also holds the column's weights for every label (`WeightRows`) in a model, so that scoring one
+/// distinct n-gram touches one cache line.
 ///
-/// Capacity is a power of two at least twice the number of entries; the slot of hash `h` is
-/// `h & (capacity - 1)` (the hashes are already well mixed), probing linearly; an empty slot has column -1.
+/// Slot layout: n-gram hash (UInt64) at 0, column (Int32, -1 = empty slot) at 8, idf (Float32) at 12,
+/// then `stride - 16` bytes for the weights. Capacity is a power of two at least twice the number of
+/// entries; the slot of hash `h` is `h & (capacity - 1)` (the hashes are already well mixed), probing linearly.
+///
+/// Beside the slots, one byte per slot (`tags`, derived, never stored): 0 for an empty slot, else
+/// `tag(hash)`, seven more bits of the hash. A lookup scans the tags (a table small enough for the
+/// cache) and reads the one slot whose tag matches: an n-gram that is not in the vocabulary (a fifth of
+/// a document's distinct n-grams in news text) never touches the slots, and one that is touches one line.
 public struct VocabularyTable: Sendable {
-    public let keys: Storage<UInt64>
-    public let columns: Storage<Int32>
+    /// The first 16 bytes of a slot.
+    public struct Slot: Sendable, Equatable {
+        public var key: UInt64
+        public var column: Int32
+        public var idf: Float
+
+        public init(key: UInt64, column: Int32, idf: Float) {
+            self.key = key
+            self.column = column
+            self.idf = idf
+        }
+
+        public static let empty = Slot(key: 0, column: -1, idf: 0)
+    }
+
+    public static let slotHeaderBytes = 16
+
+    /// The slots, `capacity * stride` bytes.
+    public let memory: Storage<UInt8>
+    /// Bytes per slot: 16, or a power of two holding the weights as well.
+    public let stride: Int
+    /// Number of entries (columns).
     public let count: Int
     /// capacity - 1.
     public let mask: Int
+    /// One byte per slot: 0 empty, else `tag(key)`.
+    public let tags: Storage<UInt8>
 
-    /// Builds the table for `hashes[c]` -> column `c`.
-    public init(hashes: [UInt64]) {
+    public var capacity: Int { mask + 1 }
+
+    /// Builds the table for `hashes[c]` -> column `c`, with `idf[c]`; `fill(c, weights)` writes column
+    /// `c`'s `stride - 16` bytes of weights.
+    public init(hashes: [UInt64], idf: [Float], stride: Int = slotHeaderBytes,
+                fill: ((Int, UnsafeMutableRawPointer) -> Void)? = nil) {
+        precondition(hashes.count == idf.count && stride >= VocabularyTable.slotHeaderBytes && stride % 16 == 0)
         var capacity = 16
         while capacity < hashes.count * 2 { capacity <<= 1 }
-        var keys = [UInt64](repeating: 0, count: capacity)
-        var columns = [Int32](repeating: -1, count: capacity)
         let mask = capacity - 1
-        for (column, hash) in hashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while columns[slot] >= 0 {
-                precondition(keys[slot] != hash, "duplicate vocabulary hash")
-                slot = (slot + 1) & mask
-            }
-            keys[slot] = hash
-            columns[slot] = Int32(column)
+        let memory = Storage<UInt8>(zeroed: capacity * stride)
+        let base = UnsafeMutableRawPointer(mutating: memory.base)
+        for index in 0..<capacity {
+            base.storeBytes(of: Slot.empty, toByteOffset: index * stride, as: Slot.self)
         }
-        self.init(keys: Storage(keys), columns: Storage(columns), count: hashes.count)
+        for (column, hash) in hashes.enumerated() {
+            var index = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let slot = base.load(fromByteOffset: index * stride, as: Slot.self)
+                if slot.column < 0 { break }
+                precondition(slot.key != hash, "duplicate vocabulary hash")
+                index = (index + 1) & mask
+            }
+            base.storeBytes(of: Slot(key: hash, column: Int32(column), idf: idf[column]), toByteOffset: index * stride, as: Slot.self)
+            fill?(column, base + index * stride + VocabularyTable.slotHeaderBytes)
+        }
+        self.init(memory: memory, stride: stride, count: hashes.count, tags: VocabularyTable.tags(memory, stride: stride))
     }
 
-    /// Wraps stored arrays (from a model file); `keys.count` must be a power of two.
-    public init(keys: Storage<UInt64>, columns: Storage<Int32>, count: Int) {
-        self.keys = keys
-        self.columns = columns
+    /// Wraps stored slots (from a model file): `memory.count / stride` must be a power of two; `tags`,
+    /// one per slot, as `tags(_:stride:)` makes them.
+    public init(memory: Storage<UInt8>, stride: Int, count: Int, tags: Storage<UInt8>) {
+        precondition(tags.count == memory.count / stride)
+        self.memory = memory
+        self.stride = stride
         self.count = count
-        self.mask = keys.count - 1
+        self.mask = memory.count / stride - 1
+        self.tags = tags
+    }
+
+    /// The tag of a hash: its top seven bits, with the eighth set so that no tag is 0.
+    @inline(__always)
+    public static func tag(_ hash: UInt64) -> UInt8 {
+        UInt8(truncatingIfNeeded: hash >> 57) | 0x80
+    }
+
+    /// The tags of stored slots.
+    public static func tags(_ memory: Storage<UInt8>, stride: Int) -> Storage<UInt8> {
+        let count = memory.count / stride
+        let tags = Storage<UInt8>(zeroed: count)
+        let out = UnsafeMutablePointer(mutating: tags.base)
+        let base = UnsafeRawPointer(memory.base)
+        for index in 0..<count {
+            let slot = base.load(fromByteOffset: index * stride, as: Slot.self)
+            out[index] = slot.column >= 0 ? tag(slot.key) : 0
+        }
+        return tags
+    }
+
+    /// The slot at `index` (its first 16 bytes).
+    @inline(__always)
+    public func slot(at index: Int) -> Slot {
+        UnsafeRawPointer(memory.base).load(fromByteOffset: index * stride, as: Slot.self)
     }
 
     /// Column of `hash`, or -1 when it is not in the vocabulary.
     /// - Complexity: O(1) expected (load factor at most 1/2).
     @inline(__always)
     public func column(of hash: UInt64) -> Int {
-        VocabularyTable.probe(hash, keys: keys.base, columns: columns.base, mask: mask)
+        Int(VocabularyTable.probe(hash, base: UnsafeRawPointer(memory.base), stride: stride, mask: mask).slot.column)
     }
 
-    /// The lookup on raw arrays (for hot paths that cache the table's pointers).
+    /// The first slot at or after `index` whose tag is `tag`, or -1 when an empty slot comes first.
     @inline(__always)
-    static func probe(_ hash: UInt64, keys: UnsafePointer<UInt64>, columns: UnsafePointer<Int32>, mask: Int) -> Int {
-        var slot = Int(truncatingIfNeeded: hash) & mask
+    static func candidate(_ tag: UInt8, from index: Int, tags: UnsafePointer<UInt8>, mask: Int) -> Int {
+        var index = index
         while true {
-            let column = columns[slot]
-            if column < 0 { return -1 }
-            if keys[slot] == hash { return Int(column) }
-            slot = (slot + 1) & mask
+            let t = tags[index]
+            if t == tag { return index }
+            if t == 0 { return -1 }
+            index = (index + 1) & mask
+        }
+    }
+
+    /// The slot holding `hash` and its address, or an empty slot (column -1) when the vocabulary does not hold it.
+    @inline(__always)
+    static func probe(_ hash: UInt64, base: UnsafeRawPointer, stride: Int, mask: Int) -> (slot: Slot, address: UnsafeRawPointer) {
+        var index = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let address = base + index * stride
+            let slot = address.load(as: Slot.self)
+            if slot.column < 0 || slot.key == hash { return (slot, address) }
+            index = (index + 1) & mask
         }
     }
 }

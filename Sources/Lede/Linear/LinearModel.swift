@@ -1,3 +1,4 @@
+import Foundation
 import CLedeSupport
 /// A linear scorer: `z = x W + b`, with `W` dense Float32, feature-major (`W[j * K + k]`: the K scores
 /// of column j are contiguous, so a sparse document touches one short row per non-zero), and the
@@ -7,7 +8,10 @@ public struct LinearModel: Sendable {
     /// One-vs-rest sigmoid per label when true; softmax over labels when false.
     public let multiLabel: Bool
     public let features: Int
-    public let weights: Storage<Float>
+    /// Dense weights, `features * labels`. A loaded model rebuilds them from its weight slots on first use
+    /// (explanations, `inspect`): scoring reads the slots and never needs them.
+    public var weights: Storage<Float> { source.weights }
+    private let source: WeightSource
     public let bias: Storage<Float>
     /// Per-label probability thresholds. Multi-label: a label is predicted when its probability reaches its
     /// threshold. Single-label: the most probable label is predicted (thresholds apply only on request).
@@ -19,7 +23,19 @@ public struct LinearModel: Sendable {
         self.labels = labels
         self.multiLabel = multiLabel
         self.features = features
-        self.weights = weights
+        self.source = WeightSource(weights)
+        self.bias = bias
+        self.thresholds = thresholds
+    }
+
+    /// A model whose dense weights `build()` makes on first use (once, whichever thread asks first).
+    public init(labels: [String], multiLabel: Bool, features: Int, bias: Storage<Float>, thresholds: [Float],
+                weights build: @escaping @Sendable () -> Storage<Float>) {
+        precondition(bias.count == labels.count && thresholds.count == labels.count)
+        self.labels = labels
+        self.multiLabel = multiLabel
+        self.features = features
+        self.source = WeightSource(build)
         self.bias = bias
         self.thresholds = thresholds
     }
@@ -75,6 +91,31 @@ public struct LinearModel: Sendable {
         }
         chosen.sort { p[$0] != p[$1] ? p[$0] > p[$1] : $0 < $1 }
         if let topK, chosen.count > topK { chosen.removeLast(chosen.count - topK) }
+    }
+}
+
+/// Dense weights given, or built once on first use.
+private final class WeightSource: @unchecked Sendable {
+    private let lock = NSLock()
+    private var built: Storage<Float>?
+    private let build: (@Sendable () -> Storage<Float>)?
+
+    init(_ weights: Storage<Float>) {
+        built = weights
+        build = nil
+    }
+
+    init(_ build: @escaping @Sendable () -> Storage<Float>) {
+        self.build = build
+    }
+
+    var weights: Storage<Float> {
+        lock.lock()
+        defer { lock.unlock() }
+        if let built { return built }
+        let weights = build!()
+        built = weights
+        return weights
     }
 }
 

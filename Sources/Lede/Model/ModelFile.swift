@@ -3,7 +3,7 @@ import Foundation
 import Glibc
 #endif
 
-/// The binary model file: little-endian, versioned, checksummed, memory-mappable.
+/// The binary model file: little-endian, versioned, checksummed, loaded in one read.
 ///
 /// ```
 /// offset 0   magic "LEDEMODL" (8 bytes)
@@ -14,21 +14,24 @@ import Glibc
 ///       64   section table: per section 32 bytes: tag (4 ASCII bytes), element size (UInt32),
 ///            offset (UInt64), length in bytes (UInt64), reserved (UInt64)
 /// then the sections, each starting on a 64-byte boundary:
-///   META  JSON `ModelMetadata`           IDF_  Float32 per column
-///   WGHT  Float32 weights, columns x labels, feature-major      BIAS  Float32 per label
-///   VKEY  UInt64 vocabulary table keys   VCOL  Int32 vocabulary table columns (-1 = empty slot)
+///   META  JSON `ModelMetadata`
+///   VIDX  vocabulary table (`VocabularyTable`), one slot per element: n-gram hash (UInt64), column (Int32,
+///         -1 = empty slot), idf (Float32), the column's weights (`WeightRows`: Float32 or binary16)
+///   HROW  the same slots, one per column, for hashing models (hash 0)
+///   WGHT  Float32 weights of the word-vector columns, dimensions x labels     BIAS  Float32 per label
 ///   TOFF  UInt32 term text offsets       TTXT  term text, UTF-8
 ///   WVRW  Int32 word-vector row per column (-1: none)   WVCD  Int8 word-vector codes, rows x dimensions
 ///   WVSC  Float32 word-vector scale per row
 /// ```
-/// (the vocabulary and term sections are absent for hashing models; the word-vector ones, from format 2
-/// on, only in models with word vectors, whose WGHT then also holds the dense columns' weights). Files
-/// without word vectors are written as format 1, which older readers load. Loading maps the file and uses the
-/// arrays in place; it refuses files that are too short, foreign, of a newer format, inconsistent or
-/// corrupt, with a message that says which.
+/// (the vocabulary and term sections are absent for hashing models, HROW from vocabulary models; the
+/// word-vector ones and WGHT only in models with word vectors). Format 3 holds each feature's hash, idf
+/// and weights in one slot, as the scorer reads them (formats 1 and 2 kept them in four arrays, and are
+/// refused with a message to retrain). Loading copies the file and uses the arrays in
+/// place; it refuses files that are too short, foreign, of another format, inconsistent or corrupt, with
+/// a message that says which.
 public enum ModelFile {
     public static let magic: [UInt8] = Array("LEDEMODL".utf8)
-    public static let formatVersion: UInt32 = 2
+    public static let formatVersion: UInt32 = 3
     static let headerSize = 64
     static let entrySize = 32
     static let alignment = 64
@@ -65,13 +68,15 @@ public enum ModelFile {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         var sections = [Section(tag: "META", elementSize: 1, bytes: Array(try encoder.encode(model.metadata)))]
-        sections.append(Section(tag: "IDF_", elementSize: 4, bytes: bytes(of: model.space.idf)))
-        sections.append(Section(tag: "WGHT", elementSize: 4, bytes: bytes(of: model.linear.weights)))
-        sections.append(Section(tag: "BIAS", elementSize: 4, bytes: bytes(of: model.linear.bias)))
-        if case .vocabulary(let table) = model.space.lookup {
-            sections.append(Section(tag: "VKEY", elementSize: 8, bytes: bytes(of: table.keys)))
-            sections.append(Section(tag: "VCOL", elementSize: 4, bytes: bytes(of: table.columns)))
+        let (slots, stride) = model.slots
+        switch model.space.lookup {
+        case .vocabulary: sections.append(Section(tag: "VIDX", elementSize: stride, bytes: bytes(of: slots)))
+        case .hashing: sections.append(Section(tag: "HROW", elementSize: stride, bytes: bytes(of: slots)))
         }
+        if let dense = model.denseWeights {
+            sections.append(Section(tag: "WGHT", elementSize: 4, bytes: bytes(of: dense)))
+        }
+        sections.append(Section(tag: "BIAS", elementSize: 4, bytes: bytes(of: model.linear.bias)))
         if let terms = model.space.terms {
             sections.append(Section(tag: "TOFF", elementSize: 4, bytes: bytes(of: terms.offsets)))
             sections.append(Section(tag: "TTXT", elementSize: 1, bytes: bytes(of: terms.bytes)))
@@ -81,7 +86,7 @@ public enum ModelFile {
             sections.append(Section(tag: "WVCD", elementSize: 1, bytes: bytes(of: vectors.codes)))
             sections.append(Section(tag: "WVSC", elementSize: 4, bytes: bytes(of: vectors.scales)))
         }
-        return assemble(sections, version: model.wordVectors == nil ? 1 : formatVersion)
+        return assemble(sections, version: formatVersion)
     }
 
     /// A file of `sections` (tags of 4 ASCII bytes) in this order: header, section table, the sections
@@ -178,6 +183,9 @@ public enum ModelFile {
             throw fail("model format \(version) is newer than this Lede reads (format \(formatVersion)); upgrade Lede or retrain the model")
         }
         guard version >= 1, get(raw, 12) as UInt32 == UInt32(headerSize) else { throw fail("corrupt model header (bad version or header size)") }
+        guard version == formatVersion else {
+            throw fail("model format \(version) was written by an older Lede, whose vocabulary layout this one no longer reads; retrain the model with this lede-train (the same command and data give the same model)")
+        }
         let declaredSize: UInt64 = get(raw, 24)
         guard declaredSize == UInt64(size) else {
             if declaredSize > UInt64(size) {
@@ -204,7 +212,7 @@ public enum ModelFile {
             let elementSize = Int(get(raw, entry + 4) as UInt32)
             let offset: UInt64 = get(raw, entry + 8), length: UInt64 = get(raw, entry + 16)
             guard offset >= UInt64(tableEnd), offset <= UInt64(size), length <= UInt64(size) - offset,
-                  offset % UInt64(alignment) == 0, [1, 4, 8].contains(elementSize), length % UInt64(elementSize) == 0 else {
+                  offset % UInt64(alignment) == 0, [1, 4, 8].contains(elementSize) || (16...4096 ~= elementSize && elementSize & (elementSize - 1) == 0), length % UInt64(elementSize) == 0 else {
                 throw fail("corrupt model: section \(tag) lies outside the file, over its header, or is misaligned")
             }
             guard sections[tag] == nil else { throw fail("corrupt model: section \(tag) appears twice") }
@@ -250,7 +258,6 @@ public enum ModelFile {
             return Storage(mapped: (raw.baseAddress! + s.offset).assumingMemoryBound(to: T.self),
                            count: s.length / MemoryLayout<T>.size, owner: mapped)
         }
-        let idf = try floats("IDF_", columns)
         var wordVectors: WordVectors?
         if let settings = metadata.wordVectors {
             guard settings.dimensions >= 1, settings.dimensions <= 4096, settings.words >= 0, settings.words <= size,
@@ -270,31 +277,58 @@ public enum ModelFile {
                                       rowOfColumn: rowOfColumn, codes: codes, scales: scales)
         }
         let linearColumns = columns + (wordVectors?.dimensions ?? 0)
-        let (weightCount, overflow) = linearColumns.multipliedReportingOverflow(by: k)
-        guard !overflow else { throw fail("corrupt model: \(linearColumns) columns x \(k) labels do not fit in memory") }
-        let weights = try floats("WGHT", weightCount)
+        let rows = WeightRows(labels: k)
+        var denseWeights: Storage<Float>?
+        if let vectors = wordVectors {
+            denseWeights = try floats("WGHT", vectors.dimensions * k)
+        }
         let bias = try floats("BIAS", k)
         let lookup: FeatureSpace.Lookup
+        let idf: Storage<Float>
         var terms: TermTable?
+        var hashingSlots: Storage<UInt8>?
+        /// The slots of `tag`, `count` of them (or a power of two of at least `count`, for the vocabulary), each
+        /// column in exactly one of them (so that a vocabulary table has empty slots and every probe ends),
+        /// idf finite; the idf by column is gathered on the way.
+        func slots(_ tag: String, atLeast count: Int, exact: Bool) throws -> (Storage<UInt8>, [Float], Storage<UInt8>) {
+            let s = try section(tag)
+            guard s.elementSize == rows.stride else {
+                throw fail("corrupt model: section \(tag) has \(s.elementSize)-byte slots; \(k) labels take \(rows.stride)")
+            }
+            let n = s.length / rows.stride
+            guard exact ? n == count : (n >= 2 * count && n & (n - 1) == 0) else {
+                throw fail("corrupt model: the \(tag) table of \(n) slots does not match \(count) columns")
+            }
+            let memory = Storage(mapped: (raw.baseAddress! + s.offset).assumingMemoryBound(to: UInt8.self), count: s.length, owner: mapped)
+            var seen = [Bool](repeating: false, count: count)
+            var idfOfColumn = [Float](repeating: 0, count: count)
+            let tags = Storage<UInt8>(zeroed: n)
+            let tagOut = UnsafeMutablePointer(mutating: tags.base)
+            let base = UnsafeRawPointer(memory.base)
+            for index in 0..<n {
+                let slot = base.load(fromByteOffset: index * rows.stride, as: VocabularyTable.Slot.self)
+                guard slot.column >= 0 else { continue }
+                let column = Int(slot.column)
+                guard column < count else { throw fail("corrupt model: \(tag) slot \(index) points past the last column") }
+                guard !seen[column] else { throw fail("corrupt model: column \(column) is in the \(tag) table twice") }
+                guard slot.idf.isFinite else { throw fail("corrupt model: the idf of column \(column) is not a number") }
+                seen[column] = true
+                idfOfColumn[column] = slot.idf
+                tagOut[index] = VocabularyTable.tag(slot.key)
+            }
+            guard seen.allSatisfy({ $0 }) else { throw fail("corrupt model: a column is missing from the \(tag) table") }
+            return (memory, idfOfColumn, tags)
+        }
         if let bits = metadata.features.hashBits {
             guard columns == 1 << bits else { throw fail("corrupt model: \(columns) columns for \(bits) hash bits") }
             lookup = .hashing(mask: UInt64(columns - 1))
+            let (memory, idfOfColumn, _) = try slots("HROW", atLeast: columns, exact: true)
+            hashingSlots = memory
+            idf = Storage(idfOfColumn)
         } else {
-            let keys = try array("VKEY", UInt64.self)
-            let slots = try array("VCOL", Int32.self)
-            guard keys.count == slots.count, keys.count >= 2 * columns, keys.count & (keys.count - 1) == 0 else {
-                throw fail("corrupt model: the vocabulary table does not match \(columns) columns")
-            }
-            // Every column in exactly one slot, so that at least half the slots are empty and every probe ends.
-            var seen = [Bool](repeating: false, count: columns)
-            for slot in 0..<slots.count where slots[slot] >= 0 {
-                let column = Int(slots[slot])
-                guard column < columns else { throw fail("corrupt model: vocabulary slot \(slot) points past the last column") }
-                guard !seen[column] else { throw fail("corrupt model: column \(column) is in the vocabulary table twice") }
-                seen[column] = true
-            }
-            guard seen.allSatisfy({ $0 }) else { throw fail("corrupt model: a column is missing from the vocabulary table") }
-            lookup = .vocabulary(VocabularyTable(keys: keys, columns: slots, count: columns))
+            let (memory, idfOfColumn, tags) = try slots("VIDX", atLeast: columns, exact: false)
+            lookup = .vocabulary(VocabularyTable(memory: memory, stride: rows.stride, count: columns, tags: tags))
+            idf = Storage(idfOfColumn)
             let offsets = try array("TOFF", UInt32.self)
             let text = try array("TTXT", UInt8.self)
             guard offsets.count == columns + 1, offsets[0] == 0, Int(offsets[columns]) == text.count else {
@@ -306,9 +340,14 @@ public enum ModelFile {
             terms = TermTable(offsets: offsets, bytes: text)
         }
         let space = FeatureSpace(settings: metadata.features, lookup: lookup, columns: columns, idf: idf, terms: terms)
+        let (slotMemory, stride) = LedeModel.slots(of: space, hashingSlots: hashingSlots, rows: rows)
+        let dense = denseWeights
         let linear = LinearModel(labels: metadata.labels, multiLabel: metadata.multiLabel, features: linearColumns,
-                                 weights: weights, bias: bias, thresholds: metadata.thresholds)
-        return LedeModel(space: space, wordVectors: wordVectors, linear: linear, training: metadata.training)
+                                 bias: bias, thresholds: metadata.thresholds) {
+            LedeModel.denseWeights(space: space, rows: rows, slots: slotMemory, stride: stride, dense: dense)
+        }
+        return LedeModel(space: space, wordVectors: wordVectors, linear: linear, rows: rows, hashingSlots: hashingSlots,
+                         denseWeights: denseWeights, training: metadata.training)
     }
 
     // MARK: - Helpers

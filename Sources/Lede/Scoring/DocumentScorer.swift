@@ -1,45 +1,95 @@
+import CLedeSupport
+
 /// Scores documents with a model: featurize, margins, probabilities. One per thread; reuses its buffers,
 /// so scoring allocates nothing per document once warm.
 public final class DocumentScorer {
     public let model: LedeModel
     public let featurizer: Featurizer
-    /// Probabilities of the last document, one per label.
+    /// Probabilities of the last document, one per label (then a few padding lanes).
     public let probabilities: UnsafeMutablePointer<Float>
 
     public init(model: LedeModel) {
         self.model = model
         featurizer = Featurizer(space: model.space)
-        probabilities = .allocate(capacity: model.labels.count)
-        probabilities.initialize(repeating: 0, count: model.labels.count)
-        weights = model.linear.weights.base
+        // Room for the weight rows' padding lanes, which the kernel sums too (to 0).
+        lanes = model.rows.lanes
+        probabilities = .allocate(capacity: lanes)
+        probabilities.initialize(repeating: 0, count: lanes)
         bias = model.linear.bias.base
         labelCount = model.labels.count
         multiLabel = model.linear.multiLabel
         wordVectors = model.wordVectors
+        denseWeights = model.denseWeights?.base
+        half = model.rows.precision == .float16 ? 1 : 0
         scratch = .allocate(capacity: max(model.wordVectors?.dimensions ?? 0, 1))
+        if let slots = model.hashingSlots {
+            hashingSlots = UnsafeRawPointer(slots.base)
+            hashingRowAddresses = .allocate(capacity: hashingRowCapacity)
+            featurizer.prefetchRows(hashingSlots!, stride: model.rows.stride)
+        } else {
+            hashingSlots = nil
+            hashingRowAddresses = nil
+        }
+        stride = model.rows.stride
     }
 
-    private let weights: UnsafePointer<Float>
     private let bias: UnsafePointer<Float>
     private let labelCount: Int
+    private let lanes: Int
     private let multiLabel: Bool
     private let wordVectors: WordVectors?
+    private let denseWeights: UnsafePointer<Float>?
+    /// 1 when the weight slots hold binary16 values.
+    private let half: Int32
+    private let stride: Int
     private let scratch: UnsafeMutablePointer<Float>
+    /// A hashing model's slots, and the addresses of the current document's rows in them.
+    private let hashingSlots: UnsafeRawPointer?
+    private var hashingRowAddresses: UnsafeMutablePointer<UnsafeRawPointer?>?
+    private var hashingRowCapacity = 1024
 
     deinit {
         probabilities.deallocate()
         scratch.deallocate()
+        hashingRowAddresses?.deallocate()
     }
 
     /// Scores a document held in memory; the result stays in `probabilities` until the next call.
+    ///
+    /// Margins `z_k = b_k + sum_j x_j W[j, k]` summed in the vector's order, sparse columns first
+    /// (`lede_accumulate_rows`, on the weights in the slots), then the word-vector columns.
     @discardableResult
     public func score(_ bytes: UnsafeRawBufferPointer) -> UnsafeMutablePointer<Float> {
         let vector = featurizer.featurize(bytes)
-        wordVectors?.append(to: vector, scratch: scratch)
-        // On cached pointers: no reference counting per document.
-        LinearModel.margins(vector, weights: weights, bias: bias, labels: labelCount, into: probabilities)
-        Probabilities.apply(probabilities, count: labelCount, multiLabel: multiLabel)
-        return probabilities
+        let sparseCount = vector.count
+        let out = probabilities, k = labelCount
+        out.update(from: bias, count: k)
+        (out + k).update(repeating: 0, count: lanes - k)
+        if let hashingSlots {
+            if sparseCount > hashingRowCapacity {
+                hashingRowAddresses!.deallocate()
+                while hashingRowCapacity < sparseCount { hashingRowCapacity *= 2 }
+                hashingRowAddresses = .allocate(capacity: hashingRowCapacity)
+            }
+            let addresses = hashingRowAddresses!
+            for e in 0..<sparseCount {
+                addresses[e] = hashingSlots + Int(vector.columns[e]) * stride + VocabularyTable.slotHeaderBytes
+            }
+            lede_accumulate_rows(out, lanes, addresses, vector.values, sparseCount, half)
+        } else {
+            lede_accumulate_rows(out, lanes, featurizer.weightAddresses, vector.values, sparseCount, half)
+        }
+        if let wordVectors, let denseWeights {
+            wordVectors.append(to: vector, scratch: scratch)
+            let first = Int32(wordVectors.firstColumn)
+            for e in sparseCount..<vector.count {
+                let row = denseWeights + Int(vector.columns[e] - first) * k
+                let value = vector.values[e]
+                for label in 0..<k { out[label] += value * row[label] }
+            }
+        }
+        Probabilities.apply(out, count: k, multiLabel: multiLabel)
+        return out
     }
 
     /// Probabilities as an array (for tests and tools).

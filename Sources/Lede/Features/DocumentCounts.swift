@@ -1,0 +1,133 @@
+/// Counts one document's features by key (an n-gram hash, or a column in a hashing space) in a small
+/// table that stays in the core's own cache, so that the large vocabulary table is read once per
+/// *distinct* feature, never written, and never per occurrence.
+///
+/// Keys come out in the order of their first occurrence (`keys[0..<distinct]`, counts alongside), which
+/// is the order the tf-idf vector lists its columns in. Open addressing, linear probing, load at most 1/2;
+/// an entry belongs to the current document when its generation is the table's, so starting a new
+/// document costs nothing. Each document starts in the small table; one that outgrows it moves to a
+/// larger one kept for such documents, so that one long document does not spread every later one over
+/// a table too large for the cache.
+final class DocumentCounts {
+    private struct Entry {
+        var key: UInt64
+        var index: Int32
+        var generation: UInt32
+    }
+
+    private var entries: UnsafeMutablePointer<Entry>
+    private var capacity: Int
+    /// The small table every document starts in, and the large one (nil until needed) kept for long documents.
+    private let small: UnsafeMutablePointer<Entry>
+    private let smallCapacity: Int
+    private var large: UnsafeMutablePointer<Entry>?
+    private var largeCapacity = 0
+    /// Capacity of `keys` and `counts`.
+    private var keyCapacity: Int
+    /// 64 - log2(capacity): the slot of a key is the top bits of `key * golden` (Fibonacci hashing, so
+    /// that small keys such as hashing-space columns spread too).
+    private var shift: UInt64
+    private var generation: UInt32 = 1
+    /// Distinct keys of the document, in order of first occurrence.
+    private(set) var keys: UnsafeMutablePointer<UInt64>
+    /// Occurrences of `keys[i]`.
+    private(set) var counts: UnsafeMutablePointer<UInt32>
+    private(set) var distinct = 0
+
+    /// - Parameter capacity: slots of the small table, a power of two (2048 slots of 16 bytes: 32 KiB).
+    init(capacity: Int = 2048) {
+        precondition(capacity >= 16 && capacity & (capacity - 1) == 0)
+        smallCapacity = capacity
+        small = .allocate(capacity: capacity)
+        small.initialize(repeating: Entry(key: 0, index: 0, generation: 0), count: capacity)
+        entries = small
+        self.capacity = capacity
+        shift = UInt64(64 - capacity.trailingZeroBitCount)
+        keyCapacity = capacity / 2
+        keys = .allocate(capacity: keyCapacity)
+        counts = .allocate(capacity: keyCapacity)
+    }
+
+    deinit {
+        small.deallocate()
+        large?.deallocate()
+        keys.deallocate()
+        counts.deallocate()
+    }
+
+    /// Forgets every key (start of a new document).
+    @inline(__always)
+    func removeAll() {
+        distinct = 0
+        generation &+= 1
+        if generation == 0 {  // wrapped after 2^32 documents: old stamps could match again
+            small.update(repeating: Entry(key: 0, index: 0, generation: 0), count: smallCapacity)
+            large?.update(repeating: Entry(key: 0, index: 0, generation: 0), count: largeCapacity)
+            generation = 1
+        }
+        if capacity != smallCapacity {
+            entries = small
+            capacity = smallCapacity
+            shift = UInt64(64 - smallCapacity.trailingZeroBitCount)
+        }
+    }
+
+    /// Counts one occurrence of `key`.
+    ///
+    /// Whether the key is new to the document is as good as random, so the common case (the home slot is
+    /// free or holds the key) is written without a branch on it: a mispredicted branch would cost more
+    /// than the stores it saves.
+    @inline(__always)
+    func add(_ key: UInt64) {
+        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        var entry = entries[slot]
+        if _slowPath(entry.generation == generation && entry.key != key) {
+            let mask = capacity - 1
+            repeat {
+                slot = (slot + 1) & mask
+                entry = entries[slot]
+            } while entry.generation == generation && entry.key != key
+        }
+        let isNew = entry.generation != generation
+        let index = isNew ? distinct : Int(entry.index)
+        entries[slot] = Entry(key: key, index: Int32(truncatingIfNeeded: index), generation: generation)
+        keys[index] = key
+        counts[index] = isNew ? 1 : counts[index] &+ 1
+        distinct &+= isNew ? 1 : 0
+        if _slowPath(distinct * 2 >= capacity) { grow() }
+    }
+
+    /// Moves the document to a table of twice the capacity (the large one, grown when it is too small).
+    private func grow() {
+        let newCapacity = capacity * 2
+        if largeCapacity < newCapacity {
+            large?.deallocate()
+            large = .allocate(capacity: newCapacity)
+            large!.initialize(repeating: Entry(key: 0, index: 0, generation: 0), count: newCapacity)
+            largeCapacity = newCapacity
+        } else {
+            // The large table may hold this document's entries at a smaller capacity: start it afresh.
+            large!.update(repeating: Entry(key: 0, index: 0, generation: 0), count: newCapacity)
+        }
+        if keyCapacity < newCapacity / 2 {
+            let newKeys = UnsafeMutablePointer<UInt64>.allocate(capacity: newCapacity / 2)
+            let newCounts = UnsafeMutablePointer<UInt32>.allocate(capacity: newCapacity / 2)
+            newKeys.update(from: keys, count: distinct)
+            newCounts.update(from: counts, count: distinct)
+            keys.deallocate()
+            counts.deallocate()
+            keys = newKeys
+            counts = newCounts
+            keyCapacity = newCapacity / 2
+        }
+        entries = large!
+        capacity = newCapacity
+        shift = UInt64(64 - newCapacity.trailingZeroBitCount)
+        let mask = newCapacity - 1
+        for index in 0..<distinct {
+            var slot = Int(truncatingIfNeeded: (keys[index] &* 0x9E37_79B9_7F4A_7C15) >> shift)
+            while entries[slot].generation == generation { slot = (slot + 1) & mask }
+            entries[slot] = Entry(key: keys[index], index: Int32(index), generation: generation)
+        }
+    }
+}
