@@ -72,29 +72,43 @@ final class DocumentCounts {
         }
     }
 
-    /// Counts one occurrence of `key`.
+    /// Counts one occurrence of each of `keys[0..<count]`, in order.
     ///
-    /// Whether the key is new to the document is as good as random, so the common case (the home slot is
+    /// Whether a key is new to the document is as good as random, so the common case (the home slot is
     /// free or holds the key) is written without a branch on it: a mispredicted branch would cost more
-    /// than the stores it saves.
-    @inline(__always)
-    func add(_ key: UInt64) {
-        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-        var entry = entries[slot]
-        if _slowPath(entry.generation == generation && entry.key != key) {
-            let mask = capacity - 1
-            repeat {
-                slot = (slot + 1) & mask
-                entry = entries[slot]
-            } while entry.generation == generation && entry.key != key
+    /// than the stores it saves. The loop keeps the table's state in locals (one pass per document, not a
+    /// call per n-gram), so nothing is reloaded from memory between keys.
+    func add(_ input: UnsafePointer<UInt64>, count: Int) {
+        var k = 0
+        while k < count {
+            let entries = self.entries, keys = self.keys, counts = self.counts
+            let generation = self.generation, shift = self.shift, mask = capacity - 1
+            // Keys that fit before the table must grow: the loop below needs no capacity check.
+            let room = min(count - k, (capacity - 1) / 2 - distinct)
+            var distinct = self.distinct
+            for j in k..<(k + room) {
+                let key = input[j]
+                var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+                var entry = entries[slot]
+                if _slowPath(entry.generation == generation && entry.key != key) {
+                    repeat {
+                        slot = (slot + 1) & mask
+                        entry = entries[slot]
+                    } while entry.generation == generation && entry.key != key
+                }
+                let isNew = entry.generation != generation
+                let index = isNew ? distinct : Int(entry.index)
+                entries[slot] = Entry(key: key, index: Int32(truncatingIfNeeded: index), generation: generation)
+                keys[index] = key
+                counts[index] = isNew ? 1 : counts[index] &+ 1
+                distinct &+= isNew ? 1 : 0
+            }
+            self.distinct = distinct
+            k += room
+            if k < count && (capacity - 1) / 2 - distinct <= 0 {
+                grow()
+            }
         }
-        let isNew = entry.generation != generation
-        let index = isNew ? distinct : Int(entry.index)
-        entries[slot] = Entry(key: key, index: Int32(truncatingIfNeeded: index), generation: generation)
-        keys[index] = key
-        counts[index] = isNew ? 1 : counts[index] &+ 1
-        distinct &+= isNew ? 1 : 0
-        if _slowPath(distinct * 2 >= capacity) { grow() }
     }
 
     /// Moves the document to a table of twice the capacity (the large one, grown when it is too small).

@@ -19,6 +19,10 @@ public final class Featurizer {
     public let tokenizer = Tokenizer()
     private var window: NGramWindow
     private let counts = DocumentCounts()
+    /// The document's n-gram keys in order, counted at `finish` in one pass.
+    private var ngrams: UnsafeMutablePointer<UInt64>
+    private var ngramCount = 0
+    private var ngramCapacity = 4096
     private let seed: UInt64
     // The feature space's arrays as raw pointers, so the per-token path touches no reference counts
     // (shared counts would bounce between cores when several threads score at once).
@@ -66,11 +70,13 @@ public final class Featurizer {
         }
         weightAddresses = .allocate(capacity: weightAddressCapacity)
         candidates = .allocate(capacity: 2 * Featurizer.lookahead)
+        ngrams = .allocate(capacity: ngramCapacity)
     }
 
     deinit {
         weightAddresses.deallocate()
         candidates.deallocate()
+        ngrams.deallocate()
     }
 
     /// In a hashing space, asks `finish` to start fetching `rows + column * stride` (`stride` bytes) for
@@ -87,6 +93,7 @@ public final class Featurizer {
         window.reset()
         vector.removeAll()
         counts.removeAll()
+        ngramCount = 0
         tokenCount = 0
     }
 
@@ -99,6 +106,7 @@ public final class Featurizer {
     @discardableResult
     public func finish() -> SparseVector {
         tokenizer.finish { token in self.add(token) }
+        counts.add(ngrams, count: ngramCount)
         let keys = counts.keys, occurrences = counts.counts, n = counts.distinct
         let v = vector
         var total = 0.0
@@ -179,6 +187,14 @@ public final class Featurizer {
     /// Counts an n-gram: by hash in a vocabulary space, by column in a hashing space.
     @inline(__always)
     private func count(_ ngram: UInt64) {
-        counts.add(slots == nil ? ngram & hashMask : ngram)
+        if _slowPath(ngramCount == ngramCapacity) {
+            let larger = UnsafeMutablePointer<UInt64>.allocate(capacity: ngramCapacity * 2)
+            larger.update(from: ngrams, count: ngramCount)
+            ngrams.deallocate()
+            ngrams = larger
+            ngramCapacity *= 2
+        }
+        ngrams[ngramCount] = slots == nil ? ngram & hashMask : ngram
+        ngramCount &+= 1
     }
 }
