@@ -29,9 +29,21 @@ enum TFIDFWeighting {
     @inline(__always)
     static func weight(count: Float, idf: Float, sublinearTF sublinear: Bool) -> Double {
         var tf = Double(count)
-        if sublinear && tf != 1 { tf = 1 + PortableMath.log(tf) }  // most counts are 1, and ln 1 = 0
+        if sublinear && tf != 1 {  // most counts are 1, and ln 1 = 0
+            let small = Int(count)
+            tf = small < sublinearTable.count ? sublinearTFTable[small] : 1 + PortableMath.log(tf)
+        }
         return tf * Double(idf)
     }
+
+    /// `1 + ln c` for the small counts c that most repeated terms have, the same values `PortableMath.log` gives.
+    static let sublinearTable: [Double] = (0..<64).map { 1 + PortableMath.log(Double($0)) }
+    /// The table as a pointer that lives as long as the process (no array access per term).
+    static let sublinearTFTable: UnsafePointer<Double> = {
+        let copy = UnsafeMutablePointer<Double>.allocate(capacity: sublinearTable.count)
+        copy.initialize(from: sublinearTable, count: sublinearTable.count)
+        return UnsafePointer(copy)
+    }()
 
     /// What one weight adds to the norm's sum: x² (l2), |x| (l1), nothing.
     @inline(__always)

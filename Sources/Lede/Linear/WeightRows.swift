@@ -7,8 +7,9 @@ import CLedeSupport
 /// A slot is a power of two of at least 32 bytes: 16 bytes of hash, column and idf, then the K weights
 /// (padded to `lanes`), as Float32 when they fit in 64 bytes (K <= 12: exact), else as binary16 (K <= 24
 /// in 64 bytes, more labels in 128 bytes or more). binary16 keeps 11 significant bits: each weight within 2^-11 of its
-/// value relative to itself (weights below 2^-14 lose precision), which moves a probability by about
-/// 1e-4 at most on the benchmark corpora (`QuantizationAgreementTests`).
+/// value relative to itself (weights below 2^-14 lose precision): on the 20 Newsgroups and Reuters test
+/// splits no label decision changes and no probability moves by more than 7.3e-4
+/// (`QuantizationAgreementTests`).
 public struct WeightRows: Sendable, Equatable {
     public enum Precision: String, Sendable {
         case float32, float16

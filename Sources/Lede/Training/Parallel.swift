@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Runs independent blocks of work on a fixed number of threads.
 ///
@@ -11,19 +12,21 @@ public enum Parallel {
     }
 
     /// Calls `body(block, worker)` for each block, where `worker` in `0..<threads` names the thread running
-    /// it (for per-thread scratch state): worker w takes blocks w, w + threads, w + 2 threads, ...
+    /// it (for per-thread scratch state). Each worker takes the next block not yet taken, so a thread that
+    /// shares its core with other work takes fewer blocks instead of holding the others up.
     public static func forEach(blocks: Int, threads: Int, _ body: (_ block: Int, _ worker: Int) -> Void) {
         let workers = max(1, min(threads, blocks))
         if workers == 1 {
             for block in 0..<blocks { body(block, 0) }
             return
         }
+        let next = Atomic<Int>(0)
         withoutActuallyEscaping(body) { body in
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var block = worker
-                while block < blocks {
+                while true {
+                    let block = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard block < blocks else { return }
                     body(block, worker)
-                    block += workers
                 }
             }
         }

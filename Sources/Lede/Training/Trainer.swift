@@ -14,6 +14,9 @@ public final class Trainer {
         public var features: Int
         /// What training decided on its own, and why.
         public var decisions: TrainingDecisions
+        /// The linear model as fitted, in Float32, before its weights went into the model's slots (as
+        /// binary16 in models of more than 12 labels, `WeightRows`): what that rounding is measured against.
+        public var fittedLinear: LinearModel
     }
 
     /// Labels with fewer positive training documents keep the threshold 0.5: a threshold tuned on one or
@@ -255,7 +258,8 @@ public final class Trainer {
             skippedRecords: summary.skipped, firstSkipped: summary.firstProblem,
             documentsWithInvalidUTF8: invalidUTF8.documents)
         return Outcome(model: LedeModel(space: space, wordVectors: wordVectors, linear: linear, training: metadata),
-                       report: report ?? crossValidation, trainingSummary: summary, features: x.columns, decisions: decisions)
+                       report: report ?? crossValidation, trainingSummary: summary, features: x.columns, decisions: decisions,
+                       fittedLinear: linear)
     }
 
     /// A final fit with its calibrated model and cross-validated report.
