@@ -34,8 +34,9 @@ final class DocumentCounts {
     private(set) var counts: UnsafeMutablePointer<UInt32>
     private(set) var distinct = 0
 
-    /// - Parameter capacity: slots of the small table, a power of two (2048 slots of 16 bytes: 32 KiB).
-    init(capacity: Int = 2048) {
+    /// - Parameter capacity: slots of the small table, a power of two (4096 slots of 16 bytes: 64 KiB,
+    ///   at most half full, so that a typical news article's probes seldom collide).
+    init(capacity: Int = 4096) {
         precondition(capacity >= 16 && capacity & (capacity - 1) == 0)
         smallCapacity = capacity
         small = .allocate(capacity: capacity)
@@ -92,7 +93,7 @@ final class DocumentCounts {
                 var entry = entries[slot]
                 if _slowPath(entry.generation == generation && entry.key != key) {
                     repeat {
-                        slot = (slot + 1) & mask
+                        slot = (slot &+ 1) & mask
                         entry = entries[slot]
                     } while entry.generation == generation && entry.key != key
                 }
@@ -100,7 +101,8 @@ final class DocumentCounts {
                 let index = isNew ? distinct : Int(entry.index)
                 entries[slot] = Entry(key: key, index: Int32(truncatingIfNeeded: index), generation: generation)
                 keys[index] = key
-                counts[index] = isNew ? 1 : counts[index] &+ 1
+                // 1 for a new key, else one more: a multiply, not a branch.
+                counts[index] = counts[index] &* UInt32(isNew ? 0 : 1) &+ 1
                 distinct &+= isNew ? 1 : 0
             }
             self.distinct = distinct
@@ -112,6 +114,7 @@ final class DocumentCounts {
     }
 
     /// Moves the document to a table of twice the capacity (the large one, grown when it is too small).
+    /// A new generation makes every entry there stale, whatever document or capacity wrote it.
     private func grow() {
         let newCapacity = capacity * 2
         if largeCapacity < newCapacity {
@@ -119,9 +122,12 @@ final class DocumentCounts {
             large = .allocate(capacity: newCapacity)
             large!.initialize(repeating: Entry(key: 0, index: 0, generation: 0), count: newCapacity)
             largeCapacity = newCapacity
-        } else {
-            // The large table may hold this document's entries at a smaller capacity: start it afresh.
-            large!.update(repeating: Entry(key: 0, index: 0, generation: 0), count: newCapacity)
+        }
+        generation &+= 1
+        if generation == 0 {  // wrapped: old stamps could match again
+            small.update(repeating: Entry(key: 0, index: 0, generation: 0), count: smallCapacity)
+            large!.update(repeating: Entry(key: 0, index: 0, generation: 0), count: largeCapacity)
+            generation = 1
         }
         if keyCapacity < newCapacity / 2 {
             let newKeys = UnsafeMutablePointer<UInt64>.allocate(capacity: newCapacity / 2)

@@ -1,0 +1,38 @@
+import XCTest
+import Lede
+
+/// The per-document n-gram counts behind every tf-idf vector, checked against a dictionary on documents
+/// that stay in the small table, outgrow it several times, and follow one another in one featurizer.
+final class DocumentCountsTests: XCTestCase {
+    func testCountsMatchADictionaryWhateverTheDocumentSize() {
+        var settings = FeatureSettings()
+        settings.hashBits = 20
+        settings.sublinearTF = false
+        settings.useIDF = false
+        settings.norm = .none
+        let mask = UInt64(1 << 20 - 1)
+        let space = FeatureSpace(settings: settings, lookup: .hashing(mask: mask), columns: 1 << 20,
+                                 idf: Storage([Float](repeating: 1, count: 1 << 20)), terms: nil)
+        let featurizer = Featurizer(space: space)
+        var state: UInt64 = 99
+        for (round, (words, vocabulary)) in [(12, 5), (9000, 4000), (40, 30), (60000, 30000), (3, 3), (2500, 2500), (20000, 12000)].enumerated() {
+            let text = (0..<words).map { _ -> String in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return "w\(Int(state >> 33) % vocabulary)"
+            }.joined(separator: " ")
+            var expected: [Int: Float] = [:]
+            var window = NGramWindow(ngramMin: 1, ngramMax: 2)
+            for token in TestSupport.tokens(text) {
+                window.push(TokenHash.hash(token)) { ngram, _ in expected[Int(ngram & mask), default: 0] += 1 }
+            }
+            var copy = text
+            let vector = copy.withUTF8 { featurizer.featurize(UnsafeRawBufferPointer($0)) }
+            var found: [Int: Float] = [:]
+            for e in 0..<vector.count {
+                XCTAssertNil(found[Int(vector.columns[e])], "round \(round): column \(vector.columns[e]) listed twice")
+                found[Int(vector.columns[e])] = vector.values[e]
+            }
+            XCTAssertEqual(found, expected, "round \(round): \(words) words")
+        }
+    }
+}
