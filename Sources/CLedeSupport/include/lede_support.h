@@ -81,6 +81,24 @@ static inline __attribute__((always_inline)) void lede_copy_lowercased(uint8_t *
 #endif
 }
 
+/// For the 16 tags at `p`: bit i of the low half set when tag i is `tag`, bit 16 + i when tag i is 0
+/// (an empty slot). SSE2 on x86-64, a loop elsewhere.
+static inline __attribute__((always_inline)) uint32_t lede_tag_masks16(const uint8_t *p, uint8_t tag) {
+#if defined(__x86_64__)
+    __m128i t = _mm_loadu_si128((const __m128i *)p);
+    uint32_t match = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(t, _mm_set1_epi8((char)tag)));
+    uint32_t empty = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(t, _mm_setzero_si128()));
+    return match | empty << 16;
+#else
+    uint32_t masks = 0;
+    for (int i = 0; i < 16; i++) {
+        if (p[i] == tag) masks |= 1u << i;
+        if (p[i] == 0) masks |= 1u << (16 + i);
+    }
+    return masks;
+#endif
+}
+
 /// out[j] += values[e] * rows[e][j] for j < lanes, for each e < count in order: a document's margins
 /// from the weight rows of its features, each row `lanes` floats (`half` = 0; lanes a multiple of 4) or
 /// binary16 values (`half` = 1; lanes a multiple of 8). Each product and each sum rounded once, in this

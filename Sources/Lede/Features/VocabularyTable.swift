@@ -1,3 +1,5 @@
+import CLedeSupport
+
 /// Open-addressing hash table from an n-gram's 64-bit hash to its column and idf, in slots of `stride`
 /// bytes that a lookup reads as one piece: a 16-byte slot (hash, column, idf) while training, or a slot
 /// that also holds the column's weights for every label (`WeightRows`) in a model, so that scoring one
@@ -37,8 +39,10 @@ public struct VocabularyTable: Sendable {
     public let count: Int
     /// capacity - 1.
     public let mask: Int
-    /// One byte per slot: 0 empty, else `tag(key)`.
+    /// One byte per slot: 0 empty, else `tag(key)`; then the first 16 again, so that 16 tags can be read
+    /// from any slot on (`tagsPadding`).
     public let tags: Storage<UInt8>
+    public static let tagsPadding = 16
 
     public var capacity: Int { mask + 1 }
 
@@ -70,9 +74,9 @@ public struct VocabularyTable: Sendable {
     }
 
     /// Wraps stored slots (from a model file): `memory.count / stride` must be a power of two; `tags`,
-    /// one per slot, as `tags(_:stride:)` makes them.
+    /// one per slot and the padding, as `tags(_:stride:)` makes them.
     public init(memory: Storage<UInt8>, stride: Int, count: Int, tags: Storage<UInt8>) {
-        precondition(tags.count == memory.count / stride)
+        precondition(tags.count == memory.count / stride + VocabularyTable.tagsPadding)
         self.memory = memory
         self.stride = stride
         self.count = count
@@ -89,14 +93,20 @@ public struct VocabularyTable: Sendable {
     /// The tags of stored slots.
     public static func tags(_ memory: Storage<UInt8>, stride: Int) -> Storage<UInt8> {
         let count = memory.count / stride
-        let tags = Storage<UInt8>(zeroed: count)
+        let tags = Storage<UInt8>(zeroed: count + tagsPadding)
         let out = UnsafeMutablePointer(mutating: tags.base)
         let base = UnsafeRawPointer(memory.base)
         for index in 0..<count {
             let slot = base.load(fromByteOffset: index * stride, as: Slot.self)
             out[index] = slot.column >= 0 ? tag(slot.key) : 0
         }
+        padTags(out, count: count)
         return tags
+    }
+
+    /// Copies the first `tagsPadding` tags after the last one (a table has at least 16 slots).
+    static func padTags(_ tags: UnsafeMutablePointer<UInt8>, count: Int) {
+        (tags + count).update(from: tags, count: tagsPadding)
     }
 
     /// The slot at `index` (its first 16 bytes).
@@ -112,9 +122,20 @@ public struct VocabularyTable: Sendable {
         Int(VocabularyTable.probe(hash, base: UnsafeRawPointer(memory.base), stride: stride, mask: mask).slot.column)
     }
 
-    /// The first slot at or after `index` whose tag is `tag`, or -1 when an empty slot comes first.
+    /// The first slot at or after `index` whose tag is `tag`, or -1 when an empty slot comes first: 16
+    /// tags compared at once, and a loop only past 16 full slots in a row.
     @inline(__always)
     static func candidate(_ tag: UInt8, from index: Int, tags: UnsafePointer<UInt8>, mask: Int) -> Int {
+        let masks = lede_tag_masks16(tags + index, tag)
+        let match = masks & 0xFFFF, empty = masks >> 16
+        let beforeEmpty = empty == 0 ? UInt32(0xFFFF) : (empty & (0 &- empty)) &- 1
+        let found = match & beforeEmpty
+        if found != 0 { return (index + found.trailingZeroBitCount) & mask }
+        if empty != 0 { return -1 }
+        return candidateScan(tag, from: (index + 16) & mask, tags: tags, mask: mask)
+    }
+
+    private static func candidateScan(_ tag: UInt8, from index: Int, tags: UnsafePointer<UInt8>, mask: Int) -> Int {
         var index = index
         while true {
             let t = tags[index]

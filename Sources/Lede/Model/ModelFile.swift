@@ -302,7 +302,7 @@ public enum ModelFile {
             let memory = Storage(mapped: (raw.baseAddress! + s.offset).assumingMemoryBound(to: UInt8.self), count: s.length, owner: mapped)
             var seen = [Bool](repeating: false, count: count)
             var idfOfColumn = [Float](repeating: 0, count: count)
-            let tags = Storage<UInt8>(zeroed: n)
+            let tags = Storage<UInt8>(zeroed: n + VocabularyTable.tagsPadding)
             let tagOut = UnsafeMutablePointer(mutating: tags.base)
             let base = UnsafeRawPointer(memory.base)
             for index in 0..<n {
@@ -317,6 +317,7 @@ public enum ModelFile {
                 tagOut[index] = VocabularyTable.tag(slot.key)
             }
             guard seen.allSatisfy({ $0 }) else { throw fail("corrupt model: a column is missing from the \(tag) table") }
+            VocabularyTable.padTags(tagOut, count: n)
             return (memory, idfOfColumn, tags)
         }
         if let bits = metadata.features.hashBits {
