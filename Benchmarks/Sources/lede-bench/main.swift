@@ -229,9 +229,47 @@ for k in [3, 20, 90] {
                         cblas_saxpy(Int32(k), vector.values[e], w.baseAddress! + Int(vector.columns[e]) * k, 1, o.baseAddress!, 1)
                     }
                 }
-                row("margins, \(k) labels, Swift loop", String(format: "%.0f docs/s", swift), "what lede-classify uses")
+                row("margins, \(k) labels, Swift loop", String(format: "%.0f docs/s", swift), "LinearModel.margins (dense rows)")
                 row("margins, \(k) labels, BLAS axpy per non-zero", String(format: "%.0f docs/s", blas),
                     String(format: "Swift/BLAS %.2fx", swift / blas))
+            }
+        }
+    }
+}
+
+/// The word-vector part of the margins: each document's 300 dense features times the dense columns'
+/// weights (300 x K). Per document, as `DocumentScorer` does it, against one `cblas_sgemm` over a batch of
+/// 256 documents (the batch a worker would have to gather first).
+for k in [3, 20] {
+    let dimensions = 300, batch = 256
+    var state: UInt64 = 3
+    func next() -> Float {
+        state = state &* 6_364_136_223_846_793_005 &+ 1
+        return Float(Int64(bitPattern: state) >> 40) / Float(1 << 23)
+    }
+    let features = (0..<(batch * dimensions)).map { _ in next() }
+    let weights = (0..<(dimensions * k)).map { _ in next() }
+    var out = [Float](repeating: 0, count: batch * k)
+    features.withUnsafeBufferPointer { f in
+        weights.withUnsafeBufferPointer { w in
+            out.withUnsafeMutableBufferPointer { o in
+                let f = f.baseAddress!, w = w.baseAddress!, o = o.baseAddress!
+                let loop = rate(units: Double(batch)) {
+                    for d in 0..<batch {
+                        let z = o + d * k, x = f + d * dimensions
+                        for i in 0..<dimensions {
+                            let row = w + i * k, value = x[i]
+                            for label in 0..<k { z[label] += value * row[label] }
+                        }
+                    }
+                }
+                let blas = rate(units: Double(batch)) {
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(batch), Int32(k), Int32(dimensions), 1,
+                                f, Int32(dimensions), w, Int32(k), 1, o, Int32(k))
+                }
+                row("word-vector margins, \(k) labels, per document", String(format: "%.0f docs/s", loop), "DocumentScorer's loop")
+                row("word-vector margins, \(k) labels, sgemm x256", String(format: "%.0f docs/s", blas),
+                    String(format: "BLAS/loop %.2fx", blas / loop))
             }
         }
     }
