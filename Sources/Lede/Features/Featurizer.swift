@@ -2,11 +2,12 @@ import CLedeSupport
 
 /// Turns one document's bytes into its tf-idf vector: tokenize, hash, n-grams, count, look up, weight.
 ///
-/// The pipeline is laid out for the memory system: n-grams are counted per document in a small table
-/// that stays in the core's cache (`DocumentCounts`); only then is each *distinct* n-gram looked up in
-/// the vocabulary, whose 16-byte slots (hash, column, idf) are fetched `lookahead` n-grams ahead, so that
-/// the lookups' cache misses overlap instead of following one another. The vector lists its columns in
-/// the order of their first occurrence.
+/// The pipeline is laid out for the memory system: a document's n-grams are collected, then counted in a
+/// small table that stays in the core's cache (`DocumentCounts`); only then is each *distinct* n-gram
+/// looked up in the vocabulary (`VocabularyTable`): its tags are fetched, scanned `lookahead` n-grams
+/// later, and the one slot they point to (hash, column, idf and, in a model, the weights) fetched and read
+/// `lookahead` n-grams after that, so that the lookups' cache misses overlap instead of following one
+/// another. The vector lists its columns in the order of their first occurrence.
 ///
 /// Holds the per-thread scratch state, so create one per thread and reuse it for every document: the
 /// steady state allocates nothing.

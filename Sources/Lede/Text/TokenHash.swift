@@ -48,12 +48,7 @@ public enum TokenHash {
         let count = bytes.count
         var h = seed ^ (UInt64(truncatingIfNeeded: count) &* golden)
         guard count > 0, let base = bytes.baseAddress else { return fmix64(h) }
-        var offset = 0
-        while offset + 8 <= count {
-            let block = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            h = absorb(h, block)
-            offset += 8
-        }
+        let offset = absorbWholeBlocks(base, count: count, into: &h)
         if offset < count { h = absorb(h, tail(base, from: offset, to: count)) }
         return fmix64(h)
     }
@@ -65,17 +60,25 @@ public enum TokenHash {
         let count = bytes.count
         var h = seed ^ (UInt64(truncatingIfNeeded: count) &* golden)
         guard count > 0, let base = bytes.baseAddress else { return fmix64(h) }
-        var offset = 0
-        while offset + 8 <= count {
-            h = absorb(h, UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
-            offset += 8
-        }
+        let offset = absorbWholeBlocks(base, count: count, into: &h)
         let rest = count - offset
         if rest > 0 {
             let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             h = absorb(h, word & ((1 << UInt64(8 * rest)) &- 1))
         }
         return fmix64(h)
+    }
+
+    /// Absorbs every whole 8-byte block of the `count` bytes at `base` into `h`; returns the offset of the
+    /// rest (fewer than 8 bytes).
+    @inlinable @inline(__always)
+    static func absorbWholeBlocks(_ base: UnsafeRawPointer, count: Int, into h: inout UInt64) -> Int {
+        var offset = 0
+        while offset + 8 <= count {
+            h = absorb(h, UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+            offset += 8
+        }
+        return offset
     }
 
     /// The bytes `from ..< to` (fewer than 8) as one little-endian word, zero-padded.
