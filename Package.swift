@@ -14,8 +14,9 @@ let package = Package(
     ],
     targets: [
         // MARK: - C kernels
-        /// What Swift does not spell: cache prefetch, and kernels built for AVX2 and for the baseline
-        /// (word-vector codes, the fixed-order matrix product of training).
+        /// What Swift does not spell: cache prefetch, byte masks of 16 and 64 bytes (the tokenizer's ASCII
+        /// path, the vocabulary's tag scan), and kernels built for AVX2 and for the baseline with the same
+        /// bits (a document's weight rows, word-vector codes, the fixed-order matrix product of training).
         .target(name: "CLedeSupport"),
 
         // MARK: - Core

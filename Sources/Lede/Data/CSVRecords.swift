@@ -1,3 +1,5 @@
+import Foundation
+
 /// RFC 4180 CSV with a header row: fields separated by commas, optionally in double quotes, where a
 /// quoted field may hold commas, newlines and doubled quotes (`""`). The text and label columns are found
 /// by their header names.
@@ -74,5 +76,3 @@ struct CSVRecords {
         }
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Counts of one label's predictions against the truth.
 public struct LabelCounts: Codable, Equatable, Sendable {
     public var truePositives = 0
@@ -128,5 +130,3 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
         return lines.joined(separator: "\n")
     }
 }
-
-import Foundation

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The fitted feature pipeline: where each n-gram hash goes (vocabulary or hashing) and each column's idf.
 ///
 /// A `FeatureSpace` only exists fitted: it is made by `VocabularyBuilder.fit` or loaded from a model.
@@ -49,9 +55,3 @@ public struct FeatureSpace: Sendable {
         return PortableMath.log(Double(n) / Double(max(df, 1))) + 1
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,5 +1,9 @@
 import Foundation
 import CLedeSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A linear scorer: `z = x W + b`, with `W` dense Float32, feature-major (`W[j * K + k]`: the K scores
 /// of column j are contiguous, so a sparse document touches one short row per non-zero), and the
 /// probabilities and decisions derived from `z`.
@@ -151,7 +155,3 @@ public enum Probabilities {
         for k in 0..<count { z[k] = Float(Double(z[k]) / total) }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

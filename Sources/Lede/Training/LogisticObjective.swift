@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The L2-regularized logistic loss of a linear model on sparse data, and its gradient.
 ///
 /// With parameters theta = (W, b), N documents x_i with label sets Y_i and K labels:
@@ -142,7 +146,3 @@ public final class LogisticObjective {
         return loss
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

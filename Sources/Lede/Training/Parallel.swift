@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import Foundation
 
 /// Runs independent blocks of work on a fixed number of threads.
 ///
@@ -35,5 +36,3 @@ public enum Parallel {
     /// The number of cores this process may use.
     public static var availableCores: Int { ProcessInfo.processInfo.activeProcessorCount }
 }
-
-import Foundation

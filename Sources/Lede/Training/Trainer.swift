@@ -1,3 +1,5 @@
+import Foundation
+
 /// Trains a `LedeModel` from labeled data: one streaming pass to count n-grams and fit the vocabulary,
 /// the tf-idf matrix, the linear model (see `LinearFitter`), with k-fold cross-validation on the training
 /// data whose out-of-fold scores calibrate the probabilities and choose the per-label thresholds (and,
@@ -371,5 +373,3 @@ public final class Trainer {
         decisions(model, probabilities: probabilities, truth: truth).report(labels: model.labels)
     }
 }
-
-import Foundation
