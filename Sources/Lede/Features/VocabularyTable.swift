@@ -90,6 +90,12 @@ public struct VocabularyTable: Sendable {
         UInt8(truncatingIfNeeded: hash >> 57) | 0x80
     }
 
+    /// The tag of a stored slot: 0 when it is empty.
+    @inline(__always)
+    public static func tag(of slot: Slot) -> UInt8 {
+        slot.column >= 0 ? tag(slot.key) : 0
+    }
+
     /// The tags of stored slots.
     public static func tags(_ memory: Storage<UInt8>, stride: Int) -> Storage<UInt8> {
         let count = memory.count / stride
@@ -97,8 +103,7 @@ public struct VocabularyTable: Sendable {
         let out = UnsafeMutablePointer(mutating: tags.base)
         let base = UnsafeRawPointer(memory.base)
         for index in 0..<count {
-            let slot = base.load(fromByteOffset: index * stride, as: Slot.self)
-            out[index] = slot.column >= 0 ? tag(slot.key) : 0
+            out[index] = tag(of: base.load(fromByteOffset: index * stride, as: Slot.self))
         }
         padTags(out, count: count)
         return tags

@@ -287,10 +287,11 @@ public enum ModelFile {
         let idf: Storage<Float>
         var terms: TermTable?
         var hashingSlots: Storage<UInt8>?
-        /// The slots of `tag`, `count` of them (or a power of two of at least `count`, for the vocabulary), each
-        /// column in exactly one of them (so that a vocabulary table has empty slots and every probe ends),
-        /// idf finite; the idf by column is gathered on the way.
-        func slots(_ tag: String, atLeast count: Int, exact: Bool) throws -> (Storage<UInt8>, [Float], Storage<UInt8>) {
+        /// The slots of `tag`, `count` of them (or, for the vocabulary, a power of two of at least twice
+        /// `count`), each column in exactly one of them (so that a vocabulary table has empty slots and every
+        /// probe ends), idf finite; the idf by column is gathered on the way, and, for the vocabulary, the
+        /// tags (`VocabularyTable.tags`, in the same pass).
+        func slots(_ tag: String, atLeast count: Int, exact: Bool) throws -> (Storage<UInt8>, [Float], Storage<UInt8>?) {
             let s = try section(tag)
             guard s.elementSize == rows.stride else {
                 throw fail("corrupt model: section \(tag) has \(s.elementSize)-byte slots; \(k) labels take \(rows.stride)")
@@ -302,8 +303,8 @@ public enum ModelFile {
             let memory = Storage(mapped: (raw.baseAddress! + s.offset).assumingMemoryBound(to: UInt8.self), count: s.length, owner: mapped)
             var seen = [Bool](repeating: false, count: count)
             var idfOfColumn = [Float](repeating: 0, count: count)
-            let tags = Storage<UInt8>(zeroed: n + VocabularyTable.tagsPadding)
-            let tagOut = UnsafeMutablePointer(mutating: tags.base)
+            let tags = exact ? nil : Storage<UInt8>(zeroed: n + VocabularyTable.tagsPadding)
+            let tagOut = tags.map { UnsafeMutablePointer(mutating: $0.base) }
             let base = UnsafeRawPointer(memory.base)
             for index in 0..<n {
                 let slot = base.load(fromByteOffset: index * rows.stride, as: VocabularyTable.Slot.self)
@@ -314,10 +315,10 @@ public enum ModelFile {
                 guard slot.idf.isFinite else { throw fail("corrupt model: the idf of column \(column) is not a number") }
                 seen[column] = true
                 idfOfColumn[column] = slot.idf
-                tagOut[index] = VocabularyTable.tag(slot.key)
+                tagOut?[index] = VocabularyTable.tag(of: slot)
             }
             guard seen.allSatisfy({ $0 }) else { throw fail("corrupt model: a column is missing from the \(tag) table") }
-            VocabularyTable.padTags(tagOut, count: n)
+            if let tagOut { VocabularyTable.padTags(tagOut, count: n) }
             return (memory, idfOfColumn, tags)
         }
         if let bits = metadata.features.hashBits {
@@ -328,7 +329,7 @@ public enum ModelFile {
             idf = Storage(idfOfColumn)
         } else {
             let (memory, idfOfColumn, tags) = try slots("VIDX", atLeast: columns, exact: false)
-            lookup = .vocabulary(VocabularyTable(memory: memory, stride: rows.stride, count: columns, tags: tags))
+            lookup = .vocabulary(VocabularyTable(memory: memory, stride: rows.stride, count: columns, tags: tags!))
             idf = Storage(idfOfColumn)
             let offsets = try array("TOFF", UInt32.self)
             let text = try array("TTXT", UInt8.self)
