@@ -130,14 +130,8 @@ final class DocumentCounts {
             generation = 1
         }
         if keyCapacity < newCapacity / 2 {
-            let newKeys = UnsafeMutablePointer<UInt64>.allocate(capacity: newCapacity / 2)
-            let newCounts = UnsafeMutablePointer<UInt32>.allocate(capacity: newCapacity / 2)
-            newKeys.update(from: keys, count: distinct)
-            newCounts.update(from: counts, count: distinct)
-            keys.deallocate()
-            counts.deallocate()
-            keys = newKeys
-            counts = newCounts
+            keys = keys.reallocated(capacity: newCapacity / 2, keeping: distinct)
+            counts = counts.reallocated(capacity: newCapacity / 2, keeping: distinct)
             keyCapacity = newCapacity / 2
         }
         entries = large!

@@ -114,9 +114,8 @@ public final class Featurizer {
         if let slots, let tags {
             let ahead = Featurizer.lookahead, mask = slotMask, stride = slotStride
             if n > weightAddressCapacity {
-                weightAddresses.deallocate()
                 while weightAddressCapacity < n { weightAddressCapacity *= 2 }
-                weightAddresses = .allocate(capacity: weightAddressCapacity)
+                weightAddresses = weightAddresses.reallocated(capacity: weightAddressCapacity, keeping: 0)
             }
             let candidates = self.candidates, ring = 2 * ahead - 1
             // Three stages, `ahead` n-grams apart: fetch the tags at a key's home slot; scan them for the
@@ -189,11 +188,8 @@ public final class Featurizer {
     @inline(__always)
     private func count(_ ngram: UInt64) {
         if _slowPath(ngramCount == ngramCapacity) {
-            let larger = UnsafeMutablePointer<UInt64>.allocate(capacity: ngramCapacity * 2)
-            larger.update(from: ngrams, count: ngramCount)
-            ngrams.deallocate()
-            ngrams = larger
             ngramCapacity *= 2
+            ngrams = ngrams.reallocated(capacity: ngramCapacity, keeping: ngramCount)
         }
         ngrams[ngramCount] = slots == nil ? ngram & hashMask : ngram
         ngramCount &+= 1

@@ -27,14 +27,8 @@ public final class SparseVector {
 
     private func grow() {
         let newCapacity = capacity * 2
-        let newColumns = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
-        let newValues = UnsafeMutablePointer<Float>.allocate(capacity: newCapacity)
-        newColumns.update(from: columns, count: count)
-        newValues.update(from: values, count: count)
-        columns.deallocate()
-        values.deallocate()
-        columns = newColumns
-        values = newValues
+        columns = columns.reallocated(capacity: newCapacity, keeping: count)
+        values = values.reallocated(capacity: newCapacity, keeping: count)
         capacity = newCapacity
     }
 

@@ -67,9 +67,8 @@ public final class DocumentScorer {
         (out + k).update(repeating: 0, count: lanes - k)
         if let hashingSlots {
             if sparseCount > hashingRowCapacity {
-                hashingRowAddresses!.deallocate()
                 while hashingRowCapacity < sparseCount { hashingRowCapacity *= 2 }
-                hashingRowAddresses = .allocate(capacity: hashingRowCapacity)
+                hashingRowAddresses = hashingRowAddresses!.reallocated(capacity: hashingRowCapacity, keeping: 0)
             }
             let addresses = hashingRowAddresses!
             for e in 0..<sparseCount {
