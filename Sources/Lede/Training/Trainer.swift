@@ -6,7 +6,7 @@ import Foundation
 /// with `autotune`, choose C); then a report on the validation documents, or the cross-validated one.
 public final class Trainer {
     public let options: TrainingOptions
-    private let progress: (String) -> Void
+    let progress: (String) -> Void
 
     public struct Outcome {
         public var model: LedeModel
@@ -31,246 +31,103 @@ public final class Trainer {
     }
 
     /// Trains on `data`; with `counts` (from `lede-train count`, merged), the vocabulary and idf come from
-    /// them rather than from `data`.
+    /// them rather than from `data`. The stages, in order: read the labeled corpus, plan the labels (and
+    /// the model type), fit the feature space, learn and choose word vectors, choose C, fit the final
+    /// model, report.
     public func train(_ data: LabeledDataReader, validation: LabeledDataReader? = nil, counts: NGramCounts? = nil) throws -> Outcome {
         try options.validate()
         let builder = try counts.map { try VocabularyBuilder(settings: options.features, counts: $0) }
             ?? VocabularyBuilder(settings: options.features)
         builder.wordStreamLimit = options.wordVectors != .off ? TrainingOptions.wordVectorTokens : 0
-        var heldOut = HashedCorpus()
-        var labelNames: [String] = []
-        var labelIndex: [String: Int] = [:]
-        var trainLabels: [[Int]] = []
-        var heldOutLabels: [[Int]] = []
-        var firstUnlabeled: (String, Int)?
-        /// The first document with no label or several: what makes the data multi-label.
-        var multiLabelEvidence: (file: String, line: Int, labels: Int)?
-        var invalidUTF8 = (documents: 0, first: "")
-        var index = 0
-        func indices(_ names: [String]) -> [Int] {
-            Array(Set(names.map { name -> Int in
-                if let i = labelIndex[name] { return i }
-                labelIndex[name] = labelNames.count
-                labelNames.append(name)
-                return labelNames.count - 1
-            }))
+        let corpus = try LabeledCorpus.read(data, validation: validation, into: builder, options: options, progress: progress)
+        let labels = try corpus.labelPlan(forcedMultiLabel: options.multiLabel, dataPath: data.path)
+        progress("\(builder.corpus.documentCount) training documents, \(corpus.heldOut.documentCount) held out, \(labels.count) labels (\(labels.multiLabel ? "multi-label" : "single-label")), \(builder.distinctTerms) distinct n-grams")
+        let space = try fitFeatureSpace(builder, labels: labels)
+        let learned = learnWordVectors(builder, space: space)
+        let sparseX = builder.corpus.vectorize(in: space)
+        let fitting = CrossValidatedFitting(options: options, labels: labels, termColumns: space.columns,
+                                            documents: sparseX.rows, progress: progress)
+        let selection = chooseWordVectors(learned, sparseX: sparseX, fitting: fitting)
+        let (c, trials) = chooseC(selection.x, fitting: fitting)
+        let final = c == options.c ? selection.fitAtDefaultC ?? fitting.finalFit(selection.x, c: c)
+            : fitting.finalFit(selection.x, c: c)
+        var report: EvaluationReport?
+        if corpus.heldOut.documentCount > 0 {
+            let sparseValidationX = corpus.heldOut.vectorize(in: space)
+            let validationX = selection.vectors?.augment(sparseValidationX) ?? sparseValidationX
+            report = Trainer.evaluate(final.model, probabilities: Trainer.probabilities(final.model, validationX),
+                                      truth: labels.heldOut)
         }
-        let useFraction = validation == nil
-        let summary = try data.forEach { record in
-            if record.labels.count != 1 {
-                if multiLabelEvidence == nil { multiLabelEvidence = (record.file, record.line, record.labels.count) }
-                if record.labels.isEmpty && firstUnlabeled == nil { firstUnlabeled = (record.file, record.line) }
-            }
-            let labels = indices(record.labels)
-            let text = record.text
-            if useFraction && options.isHeldOut(index) {
-                text.withUnsafeBytes { builder.addHeldOut($0, into: &heldOut) }
-                heldOutLabels.append(labels)
-            } else {
-                text.withUnsafeBytes { builder.add($0) }
-                trainLabels.append(labels)
-            }
-            if builder.invalidBytesInLastDocument > 0 {
-                if invalidUTF8.documents == 0 { invalidUTF8.first = record.line > 0 ? "\(record.file) line \(record.line)" : record.file }
-                invalidUTF8.documents += 1
-            }
-            index += 1
-            if builder.wordStreamLimit > 0 && options.leavesOutWordVectors(documents: builder.corpus.documentCount) {
-                builder.discardWordStream()
-            }
-            if index % 5000 == 0 { progress("read \(index) documents, \(builder.distinctTerms) distinct n-grams") }
-        }
-        if invalidUTF8.documents > 0 {
-            progress("note: \(counted(invalidUTF8.documents, "training document")) hold bytes that are not UTF-8 (first: \(invalidUTF8.first)); each such byte was read as a space. Convert the data first, e.g. iconv -f latin1 -t utf-8")
-        }
-        guard builder.corpus.documentCount > 0 else {
-            throw LedeError.invalidData("no training documents found", file: data.path)
-        }
-        var unknownValidationLabels = Set<String>()
-        if let validation {
-            try validation.forEach { record in
-                let known = record.labels.filter { labelIndex[$0] != nil }
-                unknownValidationLabels.formUnion(record.labels.filter { labelIndex[$0] == nil })
-                record.text.withUnsafeBytes { builder.addHeldOut($0, into: &heldOut) }
-                heldOutLabels.append(known.map { labelIndex[$0]! })
-            }
-        }
-        if !unknownValidationLabels.isEmpty {
-            progress("note: validation labels absent from the training data are ignored: \(unknownValidationLabels.sorted().joined(separator: ", "))")
-        }
-        let multiLabel = options.multiLabel ?? (multiLabelEvidence != nil)
-        if !multiLabel, let (file, line) = firstUnlabeled {
-            throw LedeError.invalidData("a document without a label in single-label training; give it a label, or train with --multi-label", file: file, line: line)
-        }
-        if !multiLabel && multiLabelEvidence != nil {
-            throw LedeError.invalidData("--single-label was given but some documents carry several labels; drop the flag to train a multi-label model", file: data.path)
-        }
-        guard !labelNames.isEmpty else {
-            throw LedeError.invalidData("no document carries a label; every record needs at least one label (or some do, in multi-label data)", file: data.path)
-        }
-        if !multiLabel && labelNames.count < 2 {
-            throw LedeError.invalidData("only one label (\(labelNames[0])) in the data: a single-label classifier needs at least two; add documents of other labels", file: data.path)
-        }
-        // Labels in sorted order, so the model does not depend on the order of the data.
-        let sortedNames = labelNames.sorted()
-        let remap = labelNames.map { sortedNames.firstIndex(of: $0)! }
-        let trainSets = LabelSets(trainLabels.map { $0.map { remap[$0] } })
-        let heldOutSets = LabelSets(heldOutLabels.map { $0.map { remap[$0] } })
-        progress("\(builder.corpus.documentCount) training documents, \(heldOut.documentCount) held out, \(sortedNames.count) labels (\(multiLabel ? "multi-label" : "single-label")), \(builder.distinctTerms) distinct n-grams")
+        let metadata = trainingMetadata(final, c: c, trials: trials, selection: selection, fitting: fitting,
+                                        trainingDocuments: builder.corpus.documentCount, validation: report,
+                                        validationDocuments: corpus.heldOut.documentCount)
+        let decisions = TrainingDecisions(
+            modelType: labels.multiLabel ? "multi-label" : "single-label",
+            modelTypeReason: TrainingDecisions.modelTypeReason(forced: options.multiLabel, evidence: corpus.multiLabelEvidence),
+            c: c, cReason: TrainingDecisions.cReason(autotune: options.autotune, trials: trials),
+            autotuneTrials: trials, wordVectors: selection.decision.state, wordVectorsReason: selection.decision.reason,
+            skippedRecords: corpus.summary.skipped, firstSkipped: corpus.summary.firstProblem,
+            documentsWithInvalidUTF8: corpus.invalidUTF8.documents)
+        return Outcome(model: LedeModel(space: space, wordVectors: selection.vectors, linear: final.model, training: metadata),
+                       report: report ?? final.crossValidation, trainingSummary: corpus.summary, features: selection.x.columns,
+                       decisions: decisions, fittedLinear: final.model)
+    }
 
+    /// The vocabulary (or hashing space) and idf of the training documents in `builder`, after checking
+    /// that the weights of that many columns fit in memory.
+    func fitFeatureSpace(_ builder: VocabularyBuilder, labels: LabelPlan) throws -> FeatureSpace {
         if let bits = options.features.hashBits {  // known before fitting, which allocates per column
-            try Trainer.checkMemory(columns: 1 << bits, labels: sortedNames.count, threads: options.threads)
+            try Trainer.checkMemory(columns: 1 << bits, labels: labels.count, threads: options.threads)
         }
         let space = try builder.fit()
         progress("vocabulary: \(space.columns) features")
-        if options.loss == .logistic && multiLabel && options.classWeighting == .balanced {
+        if options.loss == .logistic && labels.multiLabel && options.classWeighting == .balanced {
             throw LedeError.invalidOption("--class-weight balanced works with the logistic loss for single-label data only; use --loss squared-hinge")
         }
-        let k = sortedNames.count
         if options.features.hashBits == nil {  // a hashing space was checked before fitting
-            try Trainer.checkMemory(columns: space.columns, labels: k, threads: options.threads)
+            try Trainer.checkMemory(columns: space.columns, labels: labels.count, threads: options.threads)
         }
-        var wordVectors: WordVectors?
-        let documents = builder.corpus.documentCount
-        var wordVectorDecision = ("off", "--word-vectors off")
-        if options.leavesOutWordVectors(documents: documents) {
-            if options.wordVectors == .auto {
-                wordVectorDecision = ("off", "auto compares with and without them on up to \(TrainingOptions.wordVectorAutoDocuments) training documents, this data has \(documents); --word-vectors on uses them")
-                progress("word vectors: off (auto compares with and without them on up to \(TrainingOptions.wordVectorAutoDocuments) training documents, this data has \(documents); --word-vectors on uses them)")
-            }
-        } else {
-            var learner = WordVectorLearner()
-            learner.dimensions = options.wordVectorDimensions
-            learner.seed = options.seed
-            learner.threads = options.threads
-            wordVectors = learner.features(stream: builder.wordStream, offsets: builder.wordOffsets, space: space,
-                                           weight: options.wordVectorWeight, maxWords: TrainingOptions.wordVectorWords)
-            progress(wordVectors.map { "word vectors: \($0.rows) words, \($0.dimensions) dimensions" }
-                     ?? "word vectors: none (too few words seen twice)")
-            wordVectorDecision = wordVectors == nil ? ("off", "too few words seen twice in the training text")
-                : options.wordVectors == .on ? ("kept", "--word-vectors on")
-                : ("kept", "auto without cross-validation folds (--folds 0): not compared")
-        }
-        let sparseX = builder.corpus.vectorize(in: space)
-        let foldCount = options.folds >= 2 ? min(options.folds, sparseX.rows) : 0
-        let folds = foldCount >= 2 ? Folds.assign(trainSets, labelCount: k, count: foldCount, seed: options.seed) : nil
-        // A single-label model needs held-out scores for one number only (its softmax temperature): the
-        // first fold is enough. A multi-label one needs them for every label's threshold: all folds.
-        let runFolds = multiLabel ? foldCount : min(foldCount, 1)
-        let calibrationFolds = folds.map { $0.map { $0 < runFolds ? $0 : -1 } }
-        let scoredRows = calibrationFolds.map { folds in folds.indices.filter { folds[$0] >= 0 } }
-        let criterion = EvaluationReport.selectionCriterion(multiLabel: multiLabel)
-        func fitter(_ x: SparseMatrix) -> LinearFitter {
-            var fitter = LinearFitter(options: options, x: x, labels: trainSets, labelCount: k, multiLabel: multiLabel,
-                                      progress: progress)
-            fitter.scaledColumns = space.columns
-            return fitter
-        }
-        /// The model on every document, calibrated on the out-of-fold scores of `calibrationFolds`.
-        func finalFit(_ x: SparseMatrix, c: Double) -> CalibratedFit {
-            progress("training \(options.loss.rawValue), C \(c), \(x.columns) features\(folds == nil ? "" : runFolds == foldCount ? ", with \(foldCount)-fold cross-validation" : ", with 1 of \(foldCount) folds held out for calibration")")
-            let fit = fitter(x).fit(c: c, folds: calibrationFolds, foldCount: runFolds)
-            progress("solver: \(fit.iterations) \(options.loss == .logistic ? "iterations" : "epochs at most")\(fit.converged ? "" : " (limit reached)")")
-            let calibrated = Trainer.calibrate(fit, labels: sortedNames, features: x.columns, multiLabel: multiLabel,
-                                               truth: trainSets, rows: scoredRows)
-            var crossValidation: EvaluationReport?
-            var decisions: PairedBootstrap.Decisions?
-            if let probabilities = calibrated.outOfFold, let scoredRows {
-                let outOfFold = Trainer.decisions(calibrated.model, probabilities: probabilities, truth: trainSets.subset(scoredRows))
-                decisions = outOfFold
-                crossValidation = outOfFold.report(labels: sortedNames)
-            }
-            return CalibratedFit(fit: fit, model: calibrated.model, crossValidation: crossValidation, decisions: decisions)
-        }
-        var x = sparseX
-        var chosenFit: CalibratedFit?  // a final fit made while choosing, for C = options.c
-        var choice: WordVectorChoice?
-        if let vectors = wordVectors {
-            let augmented = vectors.augment(sparseX)
-            x = augmented
-            if options.wordVectors == .auto && folds != nil {
-                let without = finalFit(sparseX, c: options.c), with = finalFit(augmented, c: options.c)
-                let scoreWithout = without.crossValidation!.selectionScore(multiLabel: multiLabel)
-                let scoreWith = with.crossValidation!.selectionScore(multiLabel: multiLabel)
-                let better = PairedBootstrap.fractionSecondBetter(without.decisions!, with.decisions!, multiLabel: multiLabel,
-                                                                  seed: options.seed)
-                let keep = better > PairedBootstrap.confidence
-                progress("word vectors: cross-validated \(criterion) \(String(format: "%.4f", scoreWithout)) without, \(String(format: "%.4f", scoreWith)) with; better with them in \(String(format: "%.1f", better * 100))% of bootstrap resamples")
-                choice = WordVectorChoice(scoreWithout: scoreWithout, scoreWith: scoreWith, bootstrapFraction: better, kept: keep)
-                wordVectorDecision = (keep ? "kept" : "dropped",
-                                      String(format: "auto: cross-validated %@ %.4f with, %.4f without; better with them in %.1f%% of bootstrap resamples, %@ the %.0f%% needed",
-                                             criterion, scoreWith, scoreWithout, better * 100, keep ? "over" : "not over", PairedBootstrap.confidence * 100))
-                if keep {
-                    chosenFit = with
-                } else {
-                    x = sparseX
-                    wordVectors = nil
-                    chosenFit = without
-                }
-            }
-        }
-        var c = options.c
-        var search: [AutotuneTrial]?
-        if options.autotune, let folds {
-            let fitter = fitter(x)
-            var trials: [AutotuneTrial] = []
-            var best = -Double.infinity
-            for candidate in TrainingOptions.autotuneGrid {
-                let trial = fitter.fit(c: candidate, folds: folds, foldCount: foldCount, final: false)
-                let calibrated = Trainer.calibrate(trial, labels: sortedNames, features: x.columns,
-                                                   multiLabel: multiLabel, truth: trainSets)
-                let report = Trainer.evaluate(calibrated.model, probabilities: calibrated.outOfFold!, truth: trainSets)
-                let score = report.selectionScore(multiLabel: multiLabel)
-                trials.append(AutotuneTrial(c: candidate, score: score))
-                progress("autotune: C \(candidate): cross-validated \(criterion) \(String(format: "%.4f", score))")
-                if score > best {
-                    best = score
-                    c = candidate
-                }
-            }
-            search = trials
-            progress("autotune: C \(c)")
-        }
-        let final = c == options.c ? chosenFit ?? finalFit(x, c: c) : finalFit(x, c: c)
-        let fit = final.fit, linear = final.model
-        var report: EvaluationReport?
-        let crossValidation = final.crossValidation
-        if heldOut.documentCount > 0 {
-            let sparseValidationX = heldOut.vectorize(in: space)
-            let validationX = wordVectors?.augment(sparseValidationX) ?? sparseValidationX
-            report = Trainer.evaluate(linear, probabilities: Trainer.probabilities(linear, validationX), truth: heldOutSets)
-        }
-        var metadata = TrainingMetadata(trainingDocuments: builder.corpus.documentCount, validationDocuments: heldOut.documentCount,
-                                        lambda: 1 / (c * Double(max(x.rows, 1))), maxIterations: options.maxIterations,
-                                        iterations: fit.iterations, converged: fit.converged,
-                                        finalLoss: fit.finalLoss ?? 0, seed: options.seed,
-                                        classWeighting: options.classWeighting.rawValue, validation: report)
-        metadata.loss = options.loss.rawValue
-        metadata.c = c
-        metadata.folds = foldCount
-        metadata.autotune = search
-        metadata.naiveBayesScaledLabels = fit.naiveBayesScaled.map { flags in zip(sortedNames, flags).filter(\.1).map(\.0) }
-        metadata.crossValidation = crossValidation
-        metadata.wordVectorChoice = choice
-        let decisions = TrainingDecisions(
-            modelType: multiLabel ? "multi-label" : "single-label",
-            modelTypeReason: TrainingDecisions.modelTypeReason(forced: options.multiLabel, evidence: multiLabelEvidence),
-            c: c, cReason: TrainingDecisions.cReason(autotune: options.autotune, trials: search),
-            autotuneTrials: search, wordVectors: wordVectorDecision.0, wordVectorsReason: wordVectorDecision.1,
-            skippedRecords: summary.skipped, firstSkipped: summary.firstProblem,
-            documentsWithInvalidUTF8: invalidUTF8.documents)
-        return Outcome(model: LedeModel(space: space, wordVectors: wordVectors, linear: linear, training: metadata),
-                       report: report ?? crossValidation, trainingSummary: summary, features: x.columns, decisions: decisions,
-                       fittedLinear: linear)
+        return space
     }
 
-    /// A final fit with its calibrated model and cross-validated report.
-    struct CalibratedFit {
-        var fit: LinearFit
-        var model: LinearModel
-        var crossValidation: EvaluationReport?
-        /// The out-of-fold decisions, for comparing fits.
-        var decisions: PairedBootstrap.Decisions?
+    /// C: `options.c`, or with `autotune` (and folds) the candidate of `TrainingOptions.autotuneGrid` with
+    /// the best cross-validated score (the first of equals), with every candidate's score.
+    func chooseC(_ x: SparseMatrix, fitting: CrossValidatedFitting) -> (c: Double, trials: [AutotuneTrial]?) {
+        guard options.autotune, fitting.folds != nil else { return (options.c, nil) }
+        let fitter = fitting.fitter(x)
+        var trials: [AutotuneTrial] = []
+        var c = options.c, best = -Double.infinity
+        for candidate in TrainingOptions.autotuneGrid {
+            let score = fitting.crossValidatedScore(fitter, c: candidate)
+            trials.append(AutotuneTrial(c: candidate, score: score))
+            progress("autotune: C \(candidate): cross-validated \(fitting.criterion) \(String(format: "%.4f", score))")
+            if score > best {
+                best = score
+                c = candidate
+            }
+        }
+        progress("autotune: C \(c)")
+        return (c, trials)
+    }
+
+    /// What the model file records of its training.
+    func trainingMetadata(_ final: CalibratedFit, c: Double, trials: [AutotuneTrial]?, selection: WordVectorSelection,
+                          fitting: CrossValidatedFitting, trainingDocuments: Int, validation: EvaluationReport?,
+                          validationDocuments: Int) -> TrainingMetadata {
+        let fit = final.fit
+        var metadata = TrainingMetadata(trainingDocuments: trainingDocuments, validationDocuments: validationDocuments,
+                                        lambda: 1 / (c * Double(max(selection.x.rows, 1))), maxIterations: options.maxIterations,
+                                        iterations: fit.iterations, converged: fit.converged,
+                                        finalLoss: fit.finalLoss ?? 0, seed: options.seed,
+                                        classWeighting: options.classWeighting.rawValue, validation: validation)
+        metadata.loss = options.loss.rawValue
+        metadata.c = c
+        metadata.folds = fitting.foldCount
+        metadata.autotune = trials
+        metadata.naiveBayesScaledLabels = fit.naiveBayesScaled.map { flags in zip(fitting.labels.names, flags).filter(\.1).map(\.0) }
+        metadata.crossValidation = final.crossValidation
+        metadata.wordVectorChoice = selection.choice
+        return metadata
     }
 
     /// The model's decisions on the documents whose probabilities are given.
