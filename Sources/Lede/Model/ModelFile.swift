@@ -169,187 +169,8 @@ public enum ModelFile {
         try bytes.withUnsafeBytes { try load(FileContents(copying: $0), path: name) }
     }
 
-    static func load(_ mapped: FileContents, path: String) throws -> LedeModel {
-        func fail(_ message: String) -> LedeError { LedeError.model(message, file: path) }
-        let raw = mapped.bytes
-        let size = raw.count
-        guard size >= 8, Array(raw[0..<8]) == magic else {
-            if size == 0 { throw fail("the model file is empty") }
-            throw fail("not a Lede model (the file does not start with \"LEDEMODL\"); pass a file written by lede-train")
-        }
-        guard size >= headerSize else { throw fail("truncated model: \(size) bytes, shorter than the \(headerSize)-byte header") }
-        let version: UInt32 = get(raw, 8)
-        guard version <= formatVersion else {
-            throw fail("model format \(version) is newer than this Lede reads (format \(formatVersion)); upgrade Lede or retrain the model")
-        }
-        guard version >= 1, get(raw, 12) as UInt32 == UInt32(headerSize) else { throw fail("corrupt model header (bad version or header size)") }
-        guard version == formatVersion else {
-            throw fail("model format \(version) was written by an older Lede, whose vocabulary layout this one no longer reads; retrain the model with this lede-train (the same command and data give the same model)")
-        }
-        let declaredSize: UInt64 = get(raw, 24)
-        guard declaredSize == UInt64(size) else {
-            if declaredSize > UInt64(size) {
-                throw fail("truncated model: the header says \(declaredSize) bytes, the file has \(size); copy it again or retrain")
-            }
-            throw fail("model file has \(UInt64(size) - declaredSize) unexpected trailing bytes (header says \(declaredSize)); copy it again or retrain")
-        }
-        let sectionCount = Int(get(raw, 16) as UInt32)
-        guard sectionCount <= 64, headerSize + sectionCount * entrySize <= size else {
-            throw fail("corrupt model header: \(sectionCount) sections do not fit in the file")
-        }
-        let expected: UInt64 = get(raw, 32)
-        let actual = Checksum.compute(UnsafeRawBufferPointer(rebasing: raw[headerSize...]))
-        guard expected == actual else {
-            throw fail("corrupt model: checksum mismatch (stored \(hex(expected)), computed \(hex(actual))); the file was damaged, copy it again or retrain")
-        }
-        // A valid checksum guards against accidents only: every count, offset and range below is checked
-        // before anything indexes with it, so that a crafted file is refused, never trusted.
-        var sections: [String: (offset: Int, length: Int, elementSize: Int)] = [:]
-        let tableEnd = headerSize + sectionCount * entrySize
-        for index in 0..<sectionCount {
-            let entry = headerSize + index * entrySize
-            let tag = String(decoding: raw[entry..<entry + 4], as: UTF8.self)
-            let elementSize = Int(get(raw, entry + 4) as UInt32)
-            let offset: UInt64 = get(raw, entry + 8), length: UInt64 = get(raw, entry + 16)
-            guard offset >= UInt64(tableEnd), offset <= UInt64(size), length <= UInt64(size) - offset,
-                  offset % UInt64(alignment) == 0, [1, 4, 8].contains(elementSize) || (16...4096 ~= elementSize && elementSize & (elementSize - 1) == 0), length % UInt64(elementSize) == 0 else {
-                throw fail("corrupt model: section \(tag) lies outside the file, over its header, or is misaligned")
-            }
-            guard sections[tag] == nil else { throw fail("corrupt model: section \(tag) appears twice") }
-            sections[tag] = (Int(offset), Int(length), elementSize)
-        }
-        let ordered = sections.values.sorted { $0.offset < $1.offset }
-        for (a, b) in zip(ordered, ordered.dropFirst()) where a.offset + a.length > b.offset {
-            throw fail("corrupt model: two sections overlap")
-        }
-        func section(_ tag: String) throws -> (offset: Int, length: Int, elementSize: Int) {
-            guard let s = sections[tag] else { throw fail("corrupt model: section \(tag) is missing") }
-            return s
-        }
-        let meta = try section("META")
-        let metadata: ModelMetadata
-        do {
-            metadata = try JSONDecoder().decode(ModelMetadata.self, from: Data(raw[meta.offset..<meta.offset + meta.length]))
-        } catch {
-            throw fail("corrupt model: unreadable metadata (\(error))")
-        }
-        let k = metadata.labels.count, columns = metadata.columns
-        // Counts are bounded by the file's size before any product of them is formed.
-        guard k >= 1, k <= size, metadata.thresholds.count == k, columns >= 1, columns <= size else {
-            throw fail("corrupt model: inconsistent metadata (labels, thresholds or columns)")
-        }
-        guard Set(metadata.labels).count == k else { throw fail("corrupt model: a label appears twice") }
-        guard metadata.thresholds.allSatisfy({ $0.isFinite }) else { throw fail("corrupt model: a threshold is not a number") }
-        do {
-            try metadata.features.validate()
-        } catch let error as LedeError {
-            throw fail("corrupt model: invalid feature settings (\(error.message))")
-        }
-        func floats(_ tag: String, _ count: Int) throws -> Storage<Float> {
-            let s = try section(tag)
-            guard s.elementSize == 4, count <= size, s.length == count * 4 else {
-                throw fail("corrupt model: section \(tag) holds \(s.length) bytes, expected \(count * 4)")
-            }
-            return Storage(mapped: (raw.baseAddress! + s.offset).assumingMemoryBound(to: Float.self), count: count, owner: mapped)
-        }
-        func array<T>(_ tag: String, _ type: T.Type) throws -> Storage<T> {
-            let s = try section(tag)
-            guard s.elementSize == MemoryLayout<T>.size else { throw fail("corrupt model: section \(tag) has the wrong element size") }
-            return Storage(mapped: (raw.baseAddress! + s.offset).assumingMemoryBound(to: T.self),
-                           count: s.length / MemoryLayout<T>.size, owner: mapped)
-        }
-        var wordVectors: WordVectors?
-        if let settings = metadata.wordVectors {
-            guard settings.dimensions >= 1, settings.dimensions <= 4096, settings.words >= 0, settings.words <= size,
-                  settings.weight.isFinite else {
-                throw fail("corrupt model: inconsistent word-vector metadata")
-            }
-            let rowOfColumn = try array("WVRW", Int32.self)
-            let codes = try array("WVCD", Int8.self)
-            let scales = try floats("WVSC", settings.words)
-            guard rowOfColumn.count == columns, codes.count == settings.words * settings.dimensions else {
-                throw fail("corrupt model: the word-vector sections do not match \(columns) columns and \(settings.words) words of \(settings.dimensions) dimensions")
-            }
-            for column in 0..<columns where rowOfColumn[column] >= Int32(settings.words) || rowOfColumn[column] < -1 {
-                throw fail("corrupt model: the word-vector row of column \(column) is out of range")
-            }
-            wordVectors = WordVectors(dimensions: settings.dimensions, weight: settings.weight, firstColumn: columns,
-                                      rowOfColumn: rowOfColumn, codes: codes, scales: scales)
-        }
-        let linearColumns = columns + (wordVectors?.dimensions ?? 0)
-        let rows = WeightRows(labels: k)
-        var denseWeights: Storage<Float>?
-        if let vectors = wordVectors {
-            denseWeights = try floats("WGHT", vectors.dimensions * k)
-        }
-        let bias = try floats("BIAS", k)
-        let lookup: FeatureSpace.Lookup
-        let idf: Storage<Float>
-        var terms: TermTable?
-        var hashingSlots: Storage<UInt8>?
-        /// The slots of `tag`, `count` of them (or, for the vocabulary, a power of two of at least twice
-        /// `count`), each column in exactly one of them (so that a vocabulary table has empty slots and every
-        /// probe ends), idf finite; the idf by column is gathered on the way, and, for the vocabulary, the
-        /// tags (`VocabularyTable.tags`, in the same pass).
-        func slots(_ tag: String, atLeast count: Int, exact: Bool) throws -> (Storage<UInt8>, [Float], Storage<UInt8>?) {
-            let s = try section(tag)
-            guard s.elementSize == rows.stride else {
-                throw fail("corrupt model: section \(tag) has \(s.elementSize)-byte slots; \(k) labels take \(rows.stride)")
-            }
-            let n = s.length / rows.stride
-            guard exact ? n == count : (n >= 2 * count && n & (n - 1) == 0) else {
-                throw fail("corrupt model: the \(tag) table of \(n) slots does not match \(count) columns")
-            }
-            let memory = Storage(mapped: (raw.baseAddress! + s.offset).assumingMemoryBound(to: UInt8.self), count: s.length, owner: mapped)
-            var seen = [Bool](repeating: false, count: count)
-            var idfOfColumn = [Float](repeating: 0, count: count)
-            let tags = exact ? nil : Storage<UInt8>(zeroed: n + VocabularyTable.tagsPadding)
-            let tagOut = tags.map { UnsafeMutablePointer(mutating: $0.base) }
-            let base = UnsafeRawPointer(memory.base)
-            for index in 0..<n {
-                let slot = base.load(fromByteOffset: index * rows.stride, as: VocabularyTable.Slot.self)
-                guard slot.column >= 0 else { continue }
-                let column = Int(slot.column)
-                guard column < count else { throw fail("corrupt model: \(tag) slot \(index) points past the last column") }
-                guard !seen[column] else { throw fail("corrupt model: column \(column) is in the \(tag) table twice") }
-                guard slot.idf.isFinite else { throw fail("corrupt model: the idf of column \(column) is not a number") }
-                seen[column] = true
-                idfOfColumn[column] = slot.idf
-                tagOut?[index] = VocabularyTable.tag(of: slot)
-            }
-            guard seen.allSatisfy({ $0 }) else { throw fail("corrupt model: a column is missing from the \(tag) table") }
-            if let tagOut { VocabularyTable.padTags(tagOut, count: n) }
-            return (memory, idfOfColumn, tags)
-        }
-        if let bits = metadata.features.hashBits {
-            guard columns == 1 << bits else { throw fail("corrupt model: \(columns) columns for \(bits) hash bits") }
-            lookup = .hashing(mask: UInt64(columns - 1))
-            let (memory, idfOfColumn, _) = try slots("HROW", atLeast: columns, exact: true)
-            hashingSlots = memory
-            idf = Storage(idfOfColumn)
-        } else {
-            let (memory, idfOfColumn, tags) = try slots("VIDX", atLeast: columns, exact: false)
-            lookup = .vocabulary(VocabularyTable(memory: memory, stride: rows.stride, count: columns, tags: tags!))
-            idf = Storage(idfOfColumn)
-            let offsets = try array("TOFF", UInt32.self)
-            let text = try array("TTXT", UInt8.self)
-            guard offsets.count == columns + 1, offsets[0] == 0, Int(offsets[columns]) == text.count else {
-                throw fail("corrupt model: term text does not match the vocabulary")
-            }
-            for column in 0..<columns where offsets[column] > offsets[column + 1] {
-                throw fail("corrupt model: the term offsets decrease at column \(column)")
-            }
-            terms = TermTable(offsets: offsets, bytes: text)
-        }
-        let space = FeatureSpace(settings: metadata.features, lookup: lookup, columns: columns, idf: idf, terms: terms)
-        let (slotMemory, stride) = LedeModel.slots(of: space, hashingSlots: hashingSlots, rows: rows)
-        let dense = denseWeights
-        let linear = LinearModel(labels: metadata.labels, multiLabel: metadata.multiLabel, features: linearColumns,
-                                 bias: bias, thresholds: metadata.thresholds) {
-            LedeModel.denseWeights(space: space, rows: rows, slots: slotMemory, stride: stride, dense: dense)
-        }
-        return LedeModel(space: space, wordVectors: wordVectors, linear: linear, rows: rows, hashingSlots: hashingSlots,
-                         denseWeights: denseWeights, training: metadata.training)
+    static func load(_ contents: FileContents, path: String) throws -> LedeModel {
+        try ModelFileReader(contents, path: path).model()
     }
 
     // MARK: - Helpers
@@ -364,11 +185,11 @@ public enum ModelFile {
         withUnsafeBytes(of: value.littleEndian) { file.replaceSubrange(offset..<offset + MemoryLayout<T>.size, with: $0) }
     }
 
-    private static func get<T: FixedWidthInteger>(_ raw: UnsafeRawBufferPointer, _ offset: Int) -> T {
+    static func get<T: FixedWidthInteger>(_ raw: UnsafeRawBufferPointer, _ offset: Int) -> T {
         T(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: T.self))
     }
 
-    private static func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
+    static func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
 }
 
 #if !_endian(little)
