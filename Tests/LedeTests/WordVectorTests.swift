@@ -125,16 +125,18 @@ final class WordVectorTests: XCTestCase {
 
     func testTheWordStreamHoldsWholeDocumentsUntilDiscarded() {
         let builder = VocabularyBuilder(settings: FeatureSettings())
-        builder.wordStreamLimit = 100
+        let words = WordStream(limit: 100)
+        builder.tokenObserver = words
         for text in ["one two three", "four five"] {
             Array(text.utf8).withUnsafeBytes { builder.add($0) }
         }
-        XCTAssertEqual(builder.wordStream.count, 5)
-        XCTAssertEqual(builder.wordOffsets, [0, 3, 5])
-        builder.discardWordStream()
+        XCTAssertEqual(words.hashes.count, 5)
+        XCTAssertEqual(words.offsets, [0, 3, 5])
+        XCTAssertEqual(words.hashes[0], Array("one".utf8).withUnsafeBytes { TokenHash.hash($0, seed: builder.settings.hashSeed) })
+        words.discard()
         Array("six seven".utf8).withUnsafeBytes { builder.add($0) }
-        XCTAssertEqual(builder.wordStream, [])
-        XCTAssertEqual(builder.wordOffsets, [0])
+        XCTAssertEqual(words.hashes, [])
+        XCTAssertEqual(words.offsets, [0])
         XCTAssertEqual(builder.corpus.documentCount, 3, "documents are still counted after the stream is discarded")
     }
 

@@ -32,19 +32,8 @@ public final class VocabularyBuilder {
     private var newest = NGramWindow.maxN - 1
     private let keepsText: Bool
 
-    /// The training documents' token hashes in order, document d being
-    /// `wordStream[wordOffsets[d] ..< wordOffsets[d + 1]]`: the text `WordVectorLearner` reads. Documents
-    /// are kept whole while fewer than `wordStreamLimit` tokens are stored (0: none are).
-    public var wordStreamLimit = 0
-    public private(set) var wordStream: [UInt64] = []
-    public private(set) var wordOffsets: [Int] = [0]
-
-    /// Stops recording `wordStream` and frees what it holds (for data that turns out too large to use it).
-    public func discardWordStream() {
-        wordStreamLimit = 0
-        wordStream = []
-        wordOffsets = [0]
-    }
+    /// Sees each training document's tokens (`add`), such as the `WordStream` word vectors learn from.
+    public weak var tokenObserver: TokenObserver?
 
     /// Counts are taken from `counts` instead of the added documents (which are only vectorized).
     private let frozen: Bool
@@ -97,14 +86,14 @@ public final class VocabularyBuilder {
 
     /// Adds a training document: counts its n-grams and records it in `corpus`.
     public func add(_ bytes: UnsafeRawBufferPointer) {
-        let recordWords = wordStream.count < wordStreamLimit
-        defer { if recordWords { wordOffsets.append(wordStream.count) } }
+        tokenObserver?.beginDocument()
+        defer { tokenObserver?.endDocument() }
         if frozen {
-            countNGrams(bytes, recordingNewTerms: false, recordingWords: recordWords)
+            countNGrams(bytes, recordingNewTerms: false, observed: true)
             corpus.append(documentCounts)
             return
         }
-        countNGrams(bytes, recordingNewTerms: true, recordingWords: recordWords)
+        countNGrams(bytes, recordingNewTerms: true, observed: true)
         for (hash, count) in documentCounts {
             let index = entryIndex.index(of: hash)
             entries[index].documentFrequency += 1
@@ -121,13 +110,15 @@ public final class VocabularyBuilder {
     }
 
     /// Fills `documentCounts` with the document's n-gram counts, in increasing hash order.
-    private func countNGrams(_ bytes: UnsafeRawBufferPointer, recordingNewTerms: Bool, recordingWords: Bool = false) {
+    /// `observed`: the tokens are shown to `tokenObserver`.
+    private func countNGrams(_ bytes: UnsafeRawBufferPointer, recordingNewTerms: Bool, observed: Bool = false) {
         documentCounts.removeAll(keepingCapacity: true)
         occurrences.removeAll(keepingCapacity: true)
         window.reset()
         tokenizer.reset()
         let seed = settings.hashSeed
         let recordText = keepsText && recordingNewTerms
+        let observer = observed ? tokenObserver : nil
         let handle: (UnsafeRawBufferPointer) -> Void = { token in
             if recordText {
                 self.newest = (self.newest + 1) & (NGramWindow.maxN - 1)
@@ -135,7 +126,7 @@ public final class VocabularyBuilder {
                 self.recentTokens[self.newest].append(contentsOf: token)
             }
             let hash = TokenHash.hash(token, seed: seed)
-            if recordingWords { self.wordStream.append(hash) }
+            observer?.token(hash)
             self.window.push(hash) { ngram, n in
                 self.occurrences.append(ngram)
                 if recordingNewTerms && self.entryIndex.index(of: ngram) < 0 { self.insert(ngram, length: n) }

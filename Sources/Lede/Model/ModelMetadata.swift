@@ -21,20 +21,6 @@ public struct ModelMetadata: Codable, Equatable, Sendable {
     }
 }
 
-/// The shape of a model's word-vector features.
-public struct WordVectorSettings: Codable, Equatable, Sendable {
-    public var dimensions: Int
-    public var weight: Float
-    /// Words (unigram columns) that have a vector.
-    public var words: Int
-
-    public init(dimensions: Int, weight: Float, words: Int) {
-        self.dimensions = dimensions
-        self.weight = weight
-        self.words = words
-    }
-}
-
 /// How a model was trained. Holds no clock time, so the same data, options and seed give the same file.
 public struct TrainingMetadata: Codable, Equatable, Sendable {
     public var ledeVersion: String
@@ -91,23 +77,6 @@ public struct AutotuneTrial: Codable, Equatable, Sendable {
     public init(c: Double, score: Double) {
         self.c = c
         self.score = score
-    }
-}
-
-/// The comparison behind `--word-vectors auto`: cross-validated scores (as `AutotuneTrial.score`) without
-/// and with the word vectors, the fraction of paired bootstrap resamples of the documents in which they
-/// scored higher (`PairedBootstrap`), and whether they were kept.
-public struct WordVectorChoice: Codable, Equatable, Sendable {
-    public var scoreWithout: Double
-    public var scoreWith: Double
-    public var bootstrapFraction: Double
-    public var kept: Bool
-
-    public init(scoreWithout: Double, scoreWith: Double, bootstrapFraction: Double, kept: Bool) {
-        self.scoreWithout = scoreWithout
-        self.scoreWith = scoreWith
-        self.bootstrapFraction = bootstrapFraction
-        self.kept = kept
     }
 }
 

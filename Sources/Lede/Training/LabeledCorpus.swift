@@ -20,8 +20,10 @@ struct LabeledCorpus {
     private(set) var unknownValidationLabels = Set<String>()
 
     /// Reads `data` (and `validation`, when given) into `builder` and the held-out corpus.
+    /// `words`, when given, records the training text for word vectors until `options` says that a
+    /// corpus of this size goes without them.
     static func read(_ data: LabeledDataReader, validation: LabeledDataReader?, into builder: VocabularyBuilder,
-                     options: TrainingOptions, progress: (String) -> Void) throws -> LabeledCorpus {
+                     words: WordStream?, options: TrainingOptions, progress: (String) -> Void) throws -> LabeledCorpus {
         var corpus = LabeledCorpus()
         let useFraction = validation == nil
         var index = 0
@@ -45,8 +47,8 @@ struct LabeledCorpus {
                 corpus.invalidUTF8.documents += 1
             }
             index += 1
-            if builder.wordStreamLimit > 0 && options.leavesOutWordVectors(documents: builder.corpus.documentCount) {
-                builder.discardWordStream()
+            if let words, words.limit > 0 && options.leavesOutWordVectors(documents: builder.corpus.documentCount) {
+                words.discard()
             }
             if index % 5000 == 0 { progress("read \(index) documents, \(builder.distinctTerms) distinct n-grams") }
         }

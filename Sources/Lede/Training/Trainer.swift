@@ -38,12 +38,14 @@ public final class Trainer {
         try options.validate()
         let builder = try counts.map { try VocabularyBuilder(settings: options.features, counts: $0) }
             ?? VocabularyBuilder(settings: options.features)
-        builder.wordStreamLimit = options.wordVectors != .off ? TrainingOptions.wordVectorTokens : 0
-        let corpus = try LabeledCorpus.read(data, validation: validation, into: builder, options: options, progress: progress)
+        let words = options.wordVectors != .off ? WordStream(limit: TrainingOptions.wordVectorTokens) : nil
+        builder.tokenObserver = words
+        let corpus = try LabeledCorpus.read(data, validation: validation, into: builder, words: words, options: options,
+                                            progress: progress)
         let labels = try corpus.labelPlan(forcedMultiLabel: options.multiLabel, dataPath: data.path)
         progress("\(builder.corpus.documentCount) training documents, \(corpus.heldOut.documentCount) held out, \(labels.count) labels (\(labels.multiLabel ? "multi-label" : "single-label")), \(builder.distinctTerms) distinct n-grams")
         let space = try fitFeatureSpace(builder, labels: labels)
-        let learned = learnWordVectors(builder, space: space)
+        let learned = learnWordVectors(words, documents: builder.corpus.documentCount, space: space)
         let sparseX = builder.corpus.vectorize(in: space)
         let fitting = CrossValidatedFitting(options: options, labels: labels, termColumns: space.columns,
                                             documents: sparseX.rows, progress: progress)

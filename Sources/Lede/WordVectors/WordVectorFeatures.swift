@@ -1,6 +1,6 @@
 extension WordVectorLearner {
     /// Learns vectors for the unigram columns of `space` from training text given as token hashes
-    /// (`VocabularyBuilder.wordStream`, document d being `stream[offsets[d] ..< offsets[d + 1]]`) and
+    /// (`WordStream`, document d being `stream[offsets[d] ..< offsets[d + 1]]`) and
     /// returns them as features of weight `weight`. The words are the `maxWords` most frequent unigram
     /// columns seen at least twice (ties: lower column); other tokens are skipped, as if absent. nil when
     /// fewer than two words qualify (a space without unigrams, or a tiny corpus).

@@ -9,11 +9,10 @@ struct WordVectorDecision {
 
 /// The training stages that learn word vectors and decide whether the model keeps them.
 extension Trainer {
-    /// Word vectors learned from the training text recorded by `builder` (nil when `options` leaves them
-    /// out of a corpus of this size, or when too few words are seen twice), and the decision so far.
-    func learnWordVectors(_ builder: VocabularyBuilder, space: FeatureSpace) -> (vectors: WordVectors?, decision: WordVectorDecision) {
-        let documents = builder.corpus.documentCount
-        if options.leavesOutWordVectors(documents: documents) {
+    /// Word vectors learned from the training text in `words` (nil when `options` leaves them out of a
+    /// corpus of `documents` documents, or when too few words are seen twice), and the decision so far.
+    func learnWordVectors(_ words: WordStream?, documents: Int, space: FeatureSpace) -> (vectors: WordVectors?, decision: WordVectorDecision) {
+        guard let words, !options.leavesOutWordVectors(documents: documents) else {
             guard options.wordVectors == .auto else { return (nil, WordVectorDecision(state: "off", reason: "--word-vectors off")) }
             let reason = "auto compares with and without them on up to \(TrainingOptions.wordVectorAutoDocuments) training documents, this data has \(documents); --word-vectors on uses them"
             progress("word vectors: off (\(reason))")
@@ -23,7 +22,7 @@ extension Trainer {
         learner.dimensions = options.wordVectorDimensions
         learner.seed = options.seed
         learner.threads = options.threads
-        let vectors = learner.features(stream: builder.wordStream, offsets: builder.wordOffsets, space: space,
+        let vectors = learner.features(stream: words.hashes, offsets: words.offsets, space: space,
                                        weight: options.wordVectorWeight, maxWords: TrainingOptions.wordVectorWords)
         progress(vectors.map { "word vectors: \($0.rows) words, \($0.dimensions) dimensions" }
                  ?? "word vectors: none (too few words seen twice)")
@@ -79,4 +78,21 @@ struct WordVectorSelection {
     var choice: WordVectorChoice?
     /// The final fit of `x` at `options.c`, when the comparison made it.
     var fitAtDefaultC: CalibratedFit?
+}
+
+/// The comparison behind `--word-vectors auto`: cross-validated scores (as `AutotuneTrial.score`) without
+/// and with the word vectors, the fraction of paired bootstrap resamples of the documents in which they
+/// scored higher (`PairedBootstrap`), and whether they were kept.
+public struct WordVectorChoice: Codable, Equatable, Sendable {
+    public var scoreWithout: Double
+    public var scoreWith: Double
+    public var bootstrapFraction: Double
+    public var kept: Bool
+
+    public init(scoreWithout: Double, scoreWith: Double, bootstrapFraction: Double, kept: Bool) {
+        self.scoreWithout = scoreWithout
+        self.scoreWith = scoreWith
+        self.bootstrapFraction = bootstrapFraction
+        self.kept = kept
+    }
 }
