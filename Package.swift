@@ -28,8 +28,12 @@ let package = Package(
         ),
 
         // MARK: - Executables
-        /// What both commands share: checks of the raw command line before it is parsed, and notes on inputs.
-        .target(name: "LedeCommandLine"),
+        /// What both commands share: checks of the raw command line before it is parsed, notes on inputs,
+        /// the options that spell each of the core's parameters, error reporting and exit codes.
+        .target(
+            name: "LedeCommandLine",
+            dependencies: ["Lede", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "lede-train",
             dependencies: ["Lede", "LedeCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]

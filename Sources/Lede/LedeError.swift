@@ -5,13 +5,16 @@ public struct LedeError: Error, CustomStringConvertible, Sendable {
     }
 
     public let kind: Kind
-    public let message: String
+    /// What went wrong, with references to `Parameter`s where it names one: `message` and `description`
+    /// spell them with the API's names, `description(naming:)` with a front end's. Wrap an error's
+    /// text in another error through this, so that its references stay.
+    public let template: String
     public var file: String?
     public var line: Int?
 
     public init(_ kind: Kind, _ message: String, file: String? = nil, line: Int? = nil) {
         self.kind = kind
-        self.message = message
+        self.template = message
         self.file = file
         self.line = line
     }
@@ -23,11 +26,17 @@ public struct LedeError: Error, CustomStringConvertible, Sendable {
     public static func io(_ message: String, file: String? = nil) -> LedeError { LedeError(.io, message, file: file) }
     public static func model(_ message: String, file: String? = nil) -> LedeError { LedeError(.model, message, file: file) }
 
-    public var description: String {
+    /// What went wrong, parameters spelled with the API's names.
+    public var message: String { ParameterNaming.api.render(template) }
+
+    public var description: String { description(naming: .api) }
+
+    /// `file:line: message`, parameters spelled by `naming`.
+    public func description(naming: ParameterNaming) -> String {
         var place = ""
         if let file {
             place = line.map { "\(file):\($0): " } ?? "\(file): "
         }
-        return place + message
+        return place + naming.render(template)
     }
 }

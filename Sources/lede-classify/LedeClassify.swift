@@ -208,7 +208,7 @@ struct LedeClassify: ParsableCommand {
 }
 
 func exitWith(_ error: Error) -> Never {
-    let message = (error as? LedeError)?.description ?? String(describing: error)
+    let message = (error as? LedeError)?.description(naming: .commandLine) ?? String(describing: error)
     FileHandle.standardError.write(Data("lede-classify: \(message)\n".utf8))
     exit(2)
 }

@@ -85,7 +85,7 @@ struct MergeCounts: ParsableCommand {
                 do {
                     try merged.merge(try NGramCounts.load(file))
                 } catch let error as LedeError where error.file == nil {
-                    throw LedeError.invalidData(error.message, file: file)
+                    throw LedeError.invalidData(error.template, file: file)
                 }
             }
             try writeOutput(merged.serialized(), to: output)

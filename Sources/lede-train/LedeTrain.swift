@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lede
+import LedeCommandLine
 
 struct LedeTrain: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,7 +28,7 @@ struct LedeTrain: ParsableCommand {
 
 /// Prints an error as `lede-train: message` and exits with status 1 (2 for usage errors).
 func fail(_ error: Error) -> Never {
-    let message = (error as? LedeError)?.description ?? String(describing: error)
+    let message = (error as? LedeError)?.description(naming: .commandLine) ?? String(describing: error)
     FileHandle.standardError.write(Data("lede-train: \(message)\n".utf8))
     exit((error as? LedeError)?.kind == .invalidOption ? 2 : 1)
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lede
+import LedeCommandLine
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -208,7 +209,7 @@ struct Train: ParsableCommand {
             // Progress only for a person watching; notes (e.g. ignored labels) always.
             let watching = !quiet && isatty(2) == 1
             let trainingOptions = try options()
-            let trainer = Trainer(options: trainingOptions, progress: { message in
+            let trainer = Trainer(options: trainingOptions, naming: .commandLine, progress: { message in
                 if watching || (!quiet && message.hasPrefix("note:")) { printError(message) }
             })
             let outcome = try trainer.train(try reader(data), validation: try validation.map(reader),
@@ -231,7 +232,7 @@ struct Train: ParsableCommand {
             // What training chose by itself is said whether or not a person watches (the JSON summary holds it too).
             if !quiet && !jsonSummary { printError("decided: \(outcome.decisions.summary)") }
             if outcome.trainingSummary.skipped > 0 {
-                printError("skipped \(outcome.trainingSummary.skipped) invalid records; first: \(outcome.trainingSummary.firstProblem ?? "")")
+                printError("skipped \(outcome.trainingSummary.skipped) invalid records; first: \(outcome.decisions.firstSkipped ?? "")")
             }
             if json, let report = outcome.report {
                 print(String(decoding: try reportJSON(report), as: UTF8.self))

@@ -50,7 +50,7 @@ final class CountsTests: XCTestCase {
             XCTAssertTrue(String(describing: error).contains("same options"), "\(error)")
         }
         XCTAssertThrowsError(try VocabularyBuilder(settings: FeatureSettings(), counts: trigrams)) { error in
-            XCTAssertTrue(String(describing: error).contains("--ngrams"), "\(error)")
+            XCTAssertTrue(String(describing: error).contains("train with the same ngramMin...ngramMax and hashBits"), "\(error)")
         }
         let directory = try TestSupport.temporaryDirectory()
         let foreign = directory.appendingPathComponent("foreign.counts")

@@ -84,14 +84,14 @@ final class TFIDFParityTests: XCTestCase {
         XCTAssertEqual(columns, [Int(TokenHash.hash("alpha") & 1023), Int(TokenHash.hash("beta") & 1023)])
     }
 
-    func testEmptyVocabularyErrorNamesTheOption() {
+    func testEmptyVocabularyErrorNamesTheParameter() {
         var settings = FeatureSettings()
         settings.minDF = .count(5)
         let builder = VocabularyBuilder(settings: settings)
         var text = "only one document"
         text.withUTF8 { builder.add(UnsafeRawBufferPointer($0)) }
         XCTAssertThrowsError(try builder.fit()) { error in
-            XCTAssertTrue(String(describing: error).contains("--min-df"), "\(error)")
+            XCTAssertTrue(String(describing: error).contains("allows fewer documents than minDF (5); raise maxDF or lower minDF"), "\(error)")
         }
     }
 }

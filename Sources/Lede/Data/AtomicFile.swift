@@ -28,7 +28,7 @@ public enum AtomicFile {
         do {
             try FileDescriptorIO.writeAll(fd, bytes)
         } catch {
-            failure = (error as? LedeError)?.message ?? String(describing: error)
+            failure = (error as? LedeError)?.template ?? String(describing: error)
         }
         if failure == nil && fsync(fd) != 0 { failure = "cannot flush to disk: " + FileDescriptorIO.describe(errno) }
         close(fd)

@@ -10,7 +10,7 @@ struct CSVRecords {
     let labelSeparator: Character
 
     func forEach(_ deliver: (Result<LabeledRecord, LedeError>) throws -> Void) throws {
-        let reader = try LineReader(path: path)
+        let reader = try LineReader(path: path, directoryHint: LabeledDataFormat.directoryHint)
         var header: [String]?
         var textIndex = 0, labelIndex = 0
         var fields: [[UInt8]] = []
@@ -49,10 +49,10 @@ struct CSVRecords {
             if header == nil {
                 let names = fields.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
                 guard let t = names.firstIndex(of: textColumn) else {
-                    throw LedeError.invalidData("the CSV header has no column \"\(textColumn)\" (columns: \(names.joined(separator: ", "))); pass --text-column", file: path, line: recordLine)
+                    throw LedeError.invalidData("the CSV header has no column \"\(textColumn)\" (columns: \(names.joined(separator: ", "))); pass \(Parameter.textColumn)", file: path, line: recordLine)
                 }
                 guard let l = names.firstIndex(of: labelColumn) else {
-                    throw LedeError.invalidData("the CSV header has no column \"\(labelColumn)\" (columns: \(names.joined(separator: ", "))); pass --label-column", file: path, line: recordLine)
+                    throw LedeError.invalidData("the CSV header has no column \"\(labelColumn)\" (columns: \(names.joined(separator: ", "))); pass \(Parameter.labelColumn)", file: path, line: recordLine)
                 }
                 header = names
                 textIndex = t

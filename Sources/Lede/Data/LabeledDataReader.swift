@@ -48,7 +48,7 @@ public struct LabeledDataReader {
         case .csv: try CSVRecords(path: path, textColumn: csvTextColumn, labelColumn: csvLabelColumn,
                                   labelSeparator: labelSeparator).forEach(deliver)
         case .jsonl, .tsv, .fasttext:
-            let reader = try LineReader(path: path)
+            let reader = try LineReader(path: path, directoryHint: LabeledDataFormat.directoryHint)
             while let result = try reader.nextLine({ line -> Result<LabeledRecord, LedeError>? in
                 if isBlank(line) { return nil }
                 return parseLine(line, number: reader.lineNumber)

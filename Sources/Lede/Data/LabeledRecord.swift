@@ -32,6 +32,9 @@ public enum LabeledDataFormat: String, CaseIterable, Sendable {
     case dir
 
     /// The format of `path`: a directory, then by extension, then by the first non-empty line.
+    /// What a labeled-data reader adds when it is given a directory to read as a file.
+    static let directoryHint = " (or \(Parameter.format) dir for labeled directories)"
+
     public static func detect(path: String) throws -> LabeledDataFormat {
         if path != "-", FileSystem.isDirectory(path) { return .dir }
         let lower = path.lowercased()
@@ -39,7 +42,7 @@ public enum LabeledDataFormat: String, CaseIterable, Sendable {
         if lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") { return .tsv }
         if lower.hasSuffix(".csv") { return .csv }
         guard path != "-" else {
-            throw LedeError.invalidOption("cannot detect the format of standard input; pass --format jsonl|tsv|csv|fasttext")
+            throw LedeError.invalidOption("cannot detect the format of standard input; pass \(Parameter.format) jsonl|tsv|csv|fasttext")
         }
         let reader = try LineReader(path: path)
         while let line = try reader.nextLine({ Array($0.prefix(64)) }) {
@@ -49,6 +52,6 @@ public enum LabeledDataFormat: String, CaseIterable, Sendable {
             if line.contains(0x09) { return .tsv }
             break
         }
-        throw LedeError.invalidData("cannot tell the format from the file name or its first line; pass --format jsonl|tsv|csv|fasttext|dir", file: path)
+        throw LedeError.invalidData("cannot tell the format from the file name or its first line; pass \(Parameter.format) jsonl|tsv|csv|fasttext|dir", file: path)
     }
 }

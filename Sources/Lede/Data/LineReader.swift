@@ -53,11 +53,12 @@ public final class LineReader {
 
     /// Opens `path`, or standard input when `path` is "-". Only regular files are read by name: a FIFO or
     /// a device (which may never end) is refused; pipe it to standard input instead.
-    public convenience init(path: String, maxLineBytes: Int = .max) throws {
-        try self.init(path: RawPath(path), maxLineBytes: maxLineBytes)
+    public convenience init(path: String, maxLineBytes: Int = .max, directoryHint: String = "") throws {
+        try self.init(path: RawPath(path), maxLineBytes: maxLineBytes, directoryHint: directoryHint)
     }
 
-    public init(path raw: RawPath, maxLineBytes: Int = .max) throws {
+    /// `directoryHint` follows "is a directory; pass a file" when `raw` names a directory.
+    public init(path raw: RawPath, maxLineBytes: Int = .max, directoryHint: String = "") throws {
         let path = raw.description
         self.path = path
         self.maxLineBytes = maxLineBytes
@@ -74,7 +75,7 @@ public final class LineReader {
             let kind = fstat(fd, &info) == 0 ? info.st_mode & S_IFMT : S_IFREG
             if kind == S_IFDIR {
                 close(fd)
-                throw LedeError.io("is a directory; pass a file (or --format dir for labeled directories)", file: path)
+                throw LedeError.io("is a directory; pass a file" + directoryHint, file: path)
             }
             if kind != S_IFREG {
                 close(fd)

@@ -71,13 +71,13 @@ public struct FeatureSettings: Codable, Equatable, Sendable {
     /// Checks ranges; the message names the command-line option to change.
     public func validate() throws {
         guard ngramMin >= 1, ngramMin <= ngramMax, ngramMax <= NGramWindow.maxN else {
-            throw LedeError.invalidOption("--ngrams must be N or MIN...MAX with 1 <= MIN <= MAX <= \(NGramWindow.maxN)")
+            throw LedeError.invalidOption("\(Parameter.ngramRange) must be N or MIN...MAX with 1 <= MIN <= MAX <= \(NGramWindow.maxN)")
         }
         if let bits = hashBits, !(1...30).contains(bits) {
-            throw LedeError.invalidOption("--hash-bits must be between 1 and 30 (got \(bits))")
+            throw LedeError.invalidOption("\(Parameter.hashBits) must be between 1 and 30 (got \(bits))")
         }
         if let m = maxFeatures, m < 1 {
-            throw LedeError.invalidOption("--max-features must be at least 1 (got \(m))")
+            throw LedeError.invalidOption("\(Parameter.maxFeatures) must be at least 1 (got \(m))")
         }
     }
 }

@@ -49,10 +49,10 @@ public final class VocabularyBuilder {
     /// added afterwards are kept for the training matrix but change no frequency.
     public init(settings: FeatureSettings, counts: NGramCounts) throws {
         guard counts.matches(settings) else {
-            throw LedeError.invalidOption("the counts were made with n-grams \(counts.ngramMin)...\(counts.ngramMax) and hash bits \(counts.hashBits.map(String.init) ?? "none"); train with the same --ngrams and --hash-bits, or count again")
+            throw LedeError.invalidOption("the counts were made with n-grams \(counts.ngramMin)...\(counts.ngramMax) and hash bits \(counts.hashBits.map(String.init) ?? "none"); train with the same \(Parameter.ngramRange) and \(Parameter.hashBits), or count again")
         }
         guard settings.hashBits == nil else {
-            throw LedeError.invalidOption("--counts works with vocabulary models; a hashing space (--hash-bits) needs no vocabulary, train it without --counts")
+            throw LedeError.invalidOption("\(Parameter.counts) works with vocabulary models; a hashing space (\(Parameter.hashBits)) needs no vocabulary, train it without \(Parameter.counts)")
         }
         self.settings = settings
         window = NGramWindow(ngramMin: settings.ngramMin, ngramMax: settings.ngramMax)
@@ -167,14 +167,14 @@ public final class VocabularyBuilder {
         let maxCount = settings.maxDF.documents(of: n)
         let minCount = settings.minDF.documents(of: n)
         guard maxCount >= minCount else {
-            throw LedeError.invalidOption("--max-df (\(settings.maxDF)) allows fewer documents than --min-df (\(settings.minDF)); raise --max-df or lower --min-df")
+            throw LedeError.invalidOption("\(Parameter.maxDF) (\(settings.maxDF)) allows fewer documents than \(Parameter.minDF) (\(settings.minDF)); raise \(Parameter.maxDF) or lower \(Parameter.minDF)")
         }
         var kept = entries.indices.filter {
             let df = Double(entries[$0].documentFrequency)
             return df >= minCount && df <= maxCount
         }
         guard !kept.isEmpty else {
-            throw LedeError(.training, "no terms left after pruning: all \(entries.count) terms of \(n) documents are in fewer than --min-df (\(settings.minDF)) or more than --max-df (\(settings.maxDF)) documents. Lower --min-df or raise --max-df.")
+            throw LedeError(.training, "no terms left after pruning: all \(entries.count) terms of \(n) documents are in fewer than \(Parameter.minDF) (\(settings.minDF)) or more than \(Parameter.maxDF) (\(settings.maxDF)) documents. Lower \(Parameter.minDF) or raise \(Parameter.maxDF).")
         }
         let order = { (a: Int, b: Int) -> Bool in self.textLess(self.entries[a], self.entries[b]) }
         kept.sort(by: order)

@@ -159,7 +159,7 @@ public enum ModelFile {
         do {
             contents = try FileContents(path: path)
         } catch let error as LedeError {
-            throw LedeError.model("cannot read model: \(error.message)", file: path)
+            throw LedeError.model("cannot read model: \(error.template)", file: path)
         }
         return try load(contents, path: path)
     }

@@ -130,7 +130,7 @@ struct ModelFileReader {
         do {
             try metadata.features.validate()
         } catch let error as LedeError {
-            throw fail("corrupt model: invalid feature settings (\(error.message))")
+            throw fail("corrupt model: invalid feature settings (\(error.template))")
         }
         return metadata
     }

@@ -90,10 +90,10 @@ struct LabeledCorpus {
     func labelPlan(forcedMultiLabel: Bool?, dataPath: String) throws -> LabelPlan {
         let multiLabel = forcedMultiLabel ?? (multiLabelEvidence != nil)
         if !multiLabel, let (file, line) = firstUnlabeled {
-            throw LedeError.invalidData("a document without a label in single-label training; give it a label, or train with --multi-label", file: file, line: line)
+            throw LedeError.invalidData("a document without a label in single-label training; give it a label, or train with \(Parameter.multiLabel)", file: file, line: line)
         }
         if !multiLabel && multiLabelEvidence != nil {
-            throw LedeError.invalidData("--single-label was given but some documents carry several labels; drop the flag to train a multi-label model", file: dataPath)
+            throw LedeError.invalidData("\(Parameter.singleLabel) was given but some documents carry several labels; drop the flag to train a multi-label model", file: dataPath)
         }
         guard !labelNames.isEmpty else {
             throw LedeError.invalidData("no document carries a label; every record needs at least one label (or some do, in multi-label data)", file: dataPath)

@@ -6,6 +6,7 @@ import Foundation
 /// with `autotune`, choose C); then a report on the validation documents, or the cross-validated one.
 public final class Trainer {
     public let options: TrainingOptions
+    let naming: ParameterNaming
     let progress: (String) -> Void
 
     public struct Outcome {
@@ -25,9 +26,12 @@ public final class Trainer {
     /// two examples is noise.
     public static let minimumPositivesForThreshold = 5
 
-    public init(options: TrainingOptions, progress: @escaping (String) -> Void = { _ in }) {
+    /// `progress` receives what training does and notes on the data, parameters spelled by `naming` (as
+    /// are the reasons in `Outcome.decisions`).
+    public init(options: TrainingOptions, naming: ParameterNaming = .api, progress: @escaping (String) -> Void = { _ in }) {
         self.options = options
-        self.progress = progress
+        self.naming = naming
+        self.progress = { progress(naming.render($0)) }
     }
 
     /// Trains on `data`; with `counts` (from `lede-train count`, merged), the vocabulary and idf come from
@@ -69,7 +73,7 @@ public final class Trainer {
             c: c, cReason: TrainingDecisions.cReason(autotune: options.autotune, trials: trials),
             autotuneTrials: trials, wordVectors: selection.decision.state, wordVectorsReason: selection.decision.reason,
             skippedRecords: corpus.summary.skipped, firstSkipped: corpus.summary.firstProblem,
-            documentsWithInvalidUTF8: corpus.invalidUTF8.documents)
+            documentsWithInvalidUTF8: corpus.invalidUTF8.documents).spelled(with: naming)
         return Outcome(model: LedeModel(space: space, wordVectors: selection.vectors, linear: final.model, training: metadata),
                        report: report ?? final.crossValidation, trainingSummary: corpus.summary, features: selection.x.columns,
                        decisions: decisions, fittedLinear: final.model)
@@ -84,7 +88,7 @@ public final class Trainer {
         let space = try builder.fit()
         progress("vocabulary: \(space.columns) features")
         if options.loss == .logistic && labels.multiLabel && options.classWeighting == .balanced {
-            throw LedeError.invalidOption("--class-weight balanced works with the logistic loss for single-label data only; use --loss squared-hinge")
+            throw LedeError.invalidOption("\(Parameter.classWeighting) balanced works with the logistic loss for single-label data only; use \(Parameter.loss) squared-hinge")
         }
         if options.features.hashBits == nil {  // a hashing space was checked before fitting
             try Trainer.checkMemory(columns: space.columns, labels: labels.count, threads: options.threads)
@@ -208,7 +212,7 @@ public final class Trainer {
         let needed = Double(columns) * Double(labels) * 4 + Double(columns) * Double(lanes * 4 * 2 * max(threads, 1))
         let available = Double(ProcessInfo.processInfo.physicalMemory)
         guard needed < available * 0.8 else {
-            throw LedeError.invalidOption(String(format: "%d features x %d labels would need %.1f GB of weights, more than this machine's %.1f GB; lower --max-features or --hash-bits", columns, labels, needed / 1e9, available / 1e9))
+            throw LedeError.invalidOption(String(format: "%d features x %d labels would need %.1f GB of weights, more than this machine's %.1f GB; lower \(Parameter.maxFeatures) or \(Parameter.hashBits)", columns, labels, needed / 1e9, available / 1e9))
         }
     }
 

@@ -29,6 +29,16 @@ public struct TrainingDecisions: Codable, Equatable, Sendable {
         return parts.joined(separator: "; ")
     }
 
+    /// The same decisions with the parameters their reasons name spelled by `naming`.
+    func spelled(with naming: ParameterNaming) -> TrainingDecisions {
+        var spelled = self
+        spelled.modelTypeReason = naming.render(modelTypeReason)
+        spelled.cReason = naming.render(cReason)
+        spelled.wordVectorsReason = naming.render(wordVectorsReason)
+        spelled.firstSkipped = firstSkipped.map(naming.render)
+        return spelled
+    }
+
     static func number(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(value)
     }
@@ -37,8 +47,8 @@ public struct TrainingDecisions: Codable, Equatable, Sendable {
     /// first document with zero or several labels (file, line, label count).
     static func modelTypeReason(forced: Bool?, evidence: (file: String, line: Int, labels: Int)?) -> String {
         switch (forced, evidence) {
-        case (true?, _): return "--multi-label"
-        case (false?, _): return "--single-label"
+        case (true?, _): return "\(Parameter.multiLabel)"
+        case (false?, _): return "\(Parameter.singleLabel)"
         case (nil, let found?):
             let place = "\(found.file) line \(found.line)"
             return found.labels == 0 ? "\(place) has no label" : "\(place) has \(found.labels) labels"
@@ -47,11 +57,11 @@ public struct TrainingDecisions: Codable, Equatable, Sendable {
     }
 
     static func cReason(autotune: Bool, trials: [AutotuneTrial]?) -> String {
-        guard autotune else { return "fixed: -C, or the default; --autotune chooses it by cross-validation" }
+        guard autotune else { return "fixed: \(Parameter.c), or the default; \(Parameter.autotune) chooses it by cross-validation" }
         guard let trials, let best = trials.max(by: { $0.score < $1.score }) else {
-            return "--autotune needs cross-validation folds (--folds 2 or more); the given C was used"
+            return "\(Parameter.autotune) needs cross-validation folds (\(Parameter.folds) 2 or more); the given C was used"
         }
         let tried = trials.map { "\(number($0.c)): \(String(format: "%.4f", $0.score))" }.joined(separator: ", ")
-        return "--autotune: best cross-validated score \(String(format: "%.4f", best.score)) among \(tried)"
+        return "\(Parameter.autotune): best cross-validated score \(String(format: "%.4f", best.score)) among \(tried)"
     }
 }

@@ -72,22 +72,22 @@ public struct TrainingOptions: Sendable {
 
     public func validate() throws {
         try features.validate()
-        guard c > 0, c.isFinite else { throw LedeError.invalidOption("-C must be a positive number, such as 1 or 0.3") }
-        guard tolerance > 0, tolerance.isFinite else { throw LedeError.invalidOption("--tolerance must be a positive number") }
-        guard maxIterations >= 1 else { throw LedeError.invalidOption("--max-iterations must be at least 1") }
+        guard c > 0, c.isFinite else { throw LedeError.invalidOption("\(Parameter.c) must be a positive number, such as 1 or 0.3") }
+        guard tolerance > 0, tolerance.isFinite else { throw LedeError.invalidOption("\(Parameter.tolerance) must be a positive number") }
+        guard maxIterations >= 1 else { throw LedeError.invalidOption("\(Parameter.maxIterations) must be at least 1") }
         guard folds == 0 || (2...100).contains(folds) else {
-            throw LedeError.invalidOption("--folds must be 0 (no cross-validation) or 2 to 100: one fold leaves nothing to train on")
+            throw LedeError.invalidOption("\(Parameter.folds) must be 0 (no cross-validation) or 2 to 100: one fold leaves nothing to train on")
         }
-        guard !autotune || folds >= 2 else { throw LedeError.invalidOption("--autotune needs cross-validation: --folds 2 or more") }
+        guard !autotune || folds >= 2 else { throw LedeError.invalidOption("\(Parameter.autotune) needs cross-validation: \(Parameter.folds) 2 or more") }
         guard (1...1024).contains(wordVectorDimensions) else {
-            throw LedeError.invalidOption("--word-vector-dimensions must be between 1 and 1024 (turn them off with --word-vectors off)")
+            throw LedeError.invalidOption("\(Parameter.wordVectorDimensions) must be between 1 and 1024 (turn them off with \(Parameter.wordVectors) off)")
         }
         guard wordVectorWeight > 0, wordVectorWeight.isFinite else {
-            throw LedeError.invalidOption("--word-vector-weight must be a positive number, such as 0.5")
+            throw LedeError.invalidOption("\(Parameter.wordVectorWeight) must be a positive number, such as 0.5")
         }
-        guard threads >= 1 else { throw LedeError.invalidOption("--threads must be at least 1") }
+        guard threads >= 1 else { throw LedeError.invalidOption("\(Parameter.threads) must be at least 1") }
         guard validationFraction >= 0, validationFraction < 1 else {
-            throw LedeError.invalidOption("--validation-fraction must be in [0, 1)")
+            throw LedeError.invalidOption("\(Parameter.validationFraction) must be in [0, 1)")
         }
     }
 

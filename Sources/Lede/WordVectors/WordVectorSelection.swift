@@ -13,8 +13,8 @@ extension Trainer {
     /// corpus of `documents` documents, or when too few words are seen twice), and the decision so far.
     func learnWordVectors(_ words: WordStream?, documents: Int, space: FeatureSpace) -> (vectors: WordVectors?, decision: WordVectorDecision) {
         guard let words, !options.leavesOutWordVectors(documents: documents) else {
-            guard options.wordVectors == .auto else { return (nil, WordVectorDecision(state: "off", reason: "--word-vectors off")) }
-            let reason = "auto compares with and without them on up to \(TrainingOptions.wordVectorAutoDocuments) training documents, this data has \(documents); --word-vectors on uses them"
+            guard options.wordVectors == .auto else { return (nil, WordVectorDecision(state: "off", reason: "\(Parameter.wordVectors) off")) }
+            let reason = "auto compares with and without them on up to \(TrainingOptions.wordVectorAutoDocuments) training documents, this data has \(documents); \(Parameter.wordVectors) on uses them"
             progress("word vectors: off (\(reason))")
             return (nil, WordVectorDecision(state: "off", reason: reason))
         }
@@ -27,8 +27,8 @@ extension Trainer {
         progress(vectors.map { "word vectors: \($0.rows) words, \($0.dimensions) dimensions" }
                  ?? "word vectors: none (too few words seen twice)")
         let decision = vectors == nil ? WordVectorDecision(state: "off", reason: "too few words seen twice in the training text")
-            : options.wordVectors == .on ? WordVectorDecision(state: "kept", reason: "--word-vectors on")
-            : WordVectorDecision(state: "kept", reason: "auto without cross-validation folds (--folds 0): not compared")
+            : options.wordVectors == .on ? WordVectorDecision(state: "kept", reason: "\(Parameter.wordVectors) on")
+            : WordVectorDecision(state: "kept", reason: "auto without cross-validation folds (\(Parameter.folds) 0): not compared")
         return (vectors, decision)
     }
 
