@@ -70,13 +70,13 @@ struct LedeClassify: ParsableCommand {
     @Argument(help: "Files, directories, or '-' for standard input.")
     var inputs: [String] = []
 
-    @Option(name: .customLong("input-format"), help: ArgumentHelp("How inputs split into documents: files (default), lines, jsonl or tsv (id<TAB>text; not lede-train's labels<TAB>text).", valueName: "format"))
-    var inputFormatOption: String?
+    @Option(name: .customLong("input-format"), help: ArgumentHelp("How inputs split into documents (default: files); tsv is id<TAB>text, not lede-train's labels<TAB>text.", valueName: "format"))
+    var inputFormatOption: InputFormat?
 
-    var inputFormat: String { inputFormatOption ?? "files" }
+    var inputFormat: InputFormat { inputFormatOption ?? .files }
 
-    @Option(help: "jsonl or tsv.")
-    var outputFormat: String = "jsonl"
+    @Option(help: "How records are written.")
+    var outputFormat = RecordFormatter.Format.jsonl
 
     @Option(help: "Probability threshold for every label, overriding the model's per-label thresholds.")
     var threshold: Float?
@@ -109,16 +109,10 @@ struct LedeClassify: ParsableCommand {
     var html = false
 
     func validate() throws {
-        guard InputFormat(rawValue: inputFormat) != nil else {
-            throw ValidationError("unknown --input-format '\(inputFormat)'; use files, lines, jsonl or tsv")
-        }
-        guard RecordFormatter.Format(rawValue: outputFormat) != nil else {
-            throw ValidationError("unknown --output-format '\(outputFormat)'; use jsonl or tsv")
-        }
         if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold must be between 0 and 1") }
         if let topK, topK < 1 { throw ValidationError("--top-k must be at least 1") }
         if explain < 0 { throw ValidationError("--explain must be a number of terms, such as 5") }
-        if explain > 0 && outputFormat != "jsonl" { throw ValidationError("--explain writes JSON: use it with --output-format jsonl") }
+        if explain > 0 && outputFormat != .jsonl { throw ValidationError("--explain writes JSON: use it with --output-format jsonl") }
         if explainAll && explain == 0 { throw ValidationError("--explain-all needs --explain N (the number of terms per label)") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if !ScoreFormat.digitRange.contains(precision) { throw ValidationError("--precision must be 1 to 9 significant digits") }
@@ -144,7 +138,7 @@ struct LedeClassify: ParsableCommand {
         options.threshold = threshold
         options.topK = topK
         options.scoreDigits = precision
-        options.format = RecordFormatter.Format(rawValue: outputFormat)!
+        options.format = outputFormat
         options.explain = explain
         options.explainAll = explainAll
         options.html = html
@@ -158,11 +152,11 @@ struct LedeClassify: ParsableCommand {
             for note in DataFileNote.notes(for: inputs) { FileHandle.standardError.write(Data("lede-classify: note: \(note)\n".utf8)) }
         }
         if !quiet && isatty(0) == 1 && inputs.allSatisfy({ $0 == "-" }) {
-            let unit = inputFormat == "files" ? "one document" : "one document per line, each classified as it comes"
+            let unit = inputFormat == .files ? "one document" : "one document per line, each classified as it comes"
             FileHandle.standardError.write(Data("lede-classify: reading standard input (\(unit)); end it with Ctrl-D, or pass files (see --help)\n".utf8))
         }
         do {
-            try classifier.run(paths: RawArguments.paths(of: inputs), format: InputFormat(rawValue: inputFormat)!, write: { records in
+            try classifier.run(paths: RawArguments.paths(of: inputs), format: inputFormat, write: { records in
                 // Stop between whole records when interrupted: the output never ends in half a line.
                 try Interruption.check()
                 try output.write(records)

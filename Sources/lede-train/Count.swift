@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lede
+import LedeCommandLine
 
 struct Count: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,19 +28,15 @@ struct Count: ParsableCommand {
     var output: String
 
     @Option(help: "Word n-gram lengths: N or MIN...MAX (training must use the same).")
-    var ngrams: String = "1...2"
+    var ngrams = FeatureSettings().ngramRange
 
     @OptionGroup var input: DataOptions
-
-    func validate() throws {
-        if NGramRange.parse(ngrams) == nil { throw ValidationError("--ngrams must be N or MIN...MAX, e.g. 1...2") }
-    }
 
     func run() {
         do {
             try OutputPaths.check([.init(option: "--output", path: output)], inputs: [data])
             var settings = FeatureSettings()
-            (settings.ngramMin, settings.ngramMax) = NGramRange.parse(ngrams)!
+            settings.ngramRange = ngrams
             try settings.validate()
             var reader = try input.reader(data)
             reader.requireLabels = false

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lede
+import LedeCommandLine
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,7 +30,7 @@ struct Evaluate: ParsableCommand {
     var data: String
 
     @Option(help: "Format of DATA (default: detected).")
-    var format: String?
+    var format: LabeledDataFormat?
 
     @Option(help: "Use this probability threshold for every label instead of the model's.")
     var threshold: Float?
@@ -44,7 +45,7 @@ struct Evaluate: ParsableCommand {
         do {
             if let report { try OutputPaths.check([.init(option: "--report", path: report)], inputs: [model, data]) }
             let loaded = try ModelFile.load(model)
-            let reader = try LabeledDataReader(path: data, format: format.flatMap(LabeledDataFormat.init(rawValue:)))
+            let reader = try LabeledDataReader(path: data, format: format)
             let (summary, unknown, details) = try Evaluator.evaluate(loaded, on: reader, threshold: threshold, details: report != nil)
             if let path = report, let details {
                 try writeReport(summary, details, title: "Lede evaluation: \(model) on \(data)", to: path)

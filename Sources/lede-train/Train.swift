@@ -60,13 +60,13 @@ struct Train: ParsableCommand {
     @OptionGroup var input: DataOptions
 
     @Option(help: "Word n-gram lengths: N or MIN...MAX.")
-    var ngrams: String = "1...2"
+    var ngrams = FeatureSettings().ngramRange
 
     @Option(help: "Drop terms in fewer documents: a count (2) or a fraction (0.001).")
-    var minDf: String = "2"
+    var minDf = FeatureSettings().minDF
 
     @Option(help: "Drop terms in more documents: a count or a fraction (1.0 keeps all).")
-    var maxDf: String = "1.0"
+    var maxDf = FeatureSettings().maxDF
 
     @Option(help: "Keep only this many terms, the most frequent.")
     var maxFeatures: Int?
@@ -80,11 +80,11 @@ struct Train: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Smooth idf: ln((1 + n) / (1 + df)) + 1.")
     var smoothIdf = true
 
-    @Option(help: "Vector normalization: l2, l1 or none.")
-    var norm: String = "l2"
+    @Option(help: "Vector normalization: l2 divides by the Euclidean length, l1 by the sum of absolute values.")
+    var norm = FeatureSettings().norm
 
-    @Option(help: "Loss: squared-hinge (linear SVM) or logistic.")
-    var loss: String = TrainingOptions().loss.rawValue
+    @Option(help: "Loss: squared-hinge trains linear SVMs, logistic trains logistic regression.")
+    var loss = TrainingOptions().loss
 
     @Option(name: .customShort("C"), help: "Regularization: weight of each document's loss against ||w||^2/2 (scikit-learn's C); smaller is smoother.")
     var c: Double = TrainingOptions().c
@@ -92,14 +92,14 @@ struct Train: ParsableCommand {
     @Flag(help: "Choose C by cross-validation among 0.1, 0.3, 1, 3, 10.")
     var autotune = false
 
-    @Option(help: "Class weighting: none, or balanced (C scaled by N / (2 N+) and N / (2 N-) per label).")
-    var classWeight: String = TrainingOptions().classWeighting.rawValue
+    @Option(help: "Class weighting: balanced scales C by N / (2 N+) and N / (2 N-) per label.")
+    var classWeight = TrainingOptions().classWeighting
 
-    @Option(help: "Squared hinge: scale each label's features by their naive Bayes log-count ratios (NBSVM): on, off, or auto (on for single-label models, chosen per label by cross-validation for multi-label ones).")
-    var nbScaling: String = TrainingOptions().naiveBayesScaling.rawValue
+    @Option(help: "Squared hinge: scale each label's features by their naive Bayes log-count ratios (NBSVM); auto: on for single-label models, chosen per label by cross-validation for multi-label ones.")
+    var nbScaling = TrainingOptions().naiveBayesScaling
 
-    @Option(help: "Word-vector features: vectors learned from the training text (co-occurrence PPMI, truncated SVD), whose normalized tf-idf-weighted sum per document joins the features. on, off, or auto (up to 5,000 training documents: trains both ways and keeps them when they score higher in over 90% of paired bootstrap resamples of the cross-validated decisions; off on larger data).")
-    var wordVectors: String = TrainingOptions().wordVectors.rawValue
+    @Option(help: "Word-vector features: vectors learned from the training text (co-occurrence PPMI, truncated SVD), whose normalized tf-idf-weighted sum per document joins the features. auto: up to 5,000 training documents, trains both ways and keeps them when they score higher in over 90% of paired bootstrap resamples of the cross-validated decisions; off on larger data.")
+    var wordVectors = TrainingOptions().wordVectors
 
     @Option(help: "Dimensions of the word vectors.")
     var wordVectorDimensions: Int = TrainingOptions().wordVectorDimensions
@@ -157,37 +157,27 @@ struct Train: ParsableCommand {
             throw ValidationError("--report and --save-held-out with --validation-fraction read DATA a second time: pass a file, not standard input")
         }
         if multiLabel && singleLabel { throw ValidationError("--multi-label and --single-label exclude each other") }
-        if VectorNorm(rawValue: norm) == nil { throw ValidationError("--norm must be l2, l1 or none") }
-        if DocumentFrequency(parsing: minDf) == nil { throw ValidationError("--min-df must be a count (2) or a fraction (0.01)") }
-        if DocumentFrequency(parsing: maxDf) == nil { throw ValidationError("--max-df must be a count or a fraction in [0, 1]") }
-        if LossFunction(rawValue: loss) == nil { throw ValidationError("--loss must be squared-hinge or logistic") }
-        if NaiveBayesScaling(rawValue: nbScaling) == nil { throw ValidationError("--nb-scaling must be on, off or auto") }
-        if WordVectorUse(rawValue: wordVectors) == nil { throw ValidationError("--word-vectors must be on, off or auto") }
-        if ClassWeighting(rawValue: classWeight) == nil { throw ValidationError("--class-weight must be none or balanced") }
-        if NGramRange.parse(ngrams) == nil { throw ValidationError("--ngrams must be N or MIN...MAX, e.g. 1...2") }
     }
 
     func options() throws -> TrainingOptions {
         var options = TrainingOptions()
-        let range = NGramRange.parse(ngrams)!
-        options.features.ngramMin = range.0
-        options.features.ngramMax = range.1
-        options.features.minDF = DocumentFrequency(parsing: minDf)!
-        options.features.maxDF = DocumentFrequency(parsing: maxDf)!
+        options.features.ngramRange = ngrams
+        options.features.minDF = minDf
+        options.features.maxDF = maxDf
         options.features.maxFeatures = maxFeatures
         options.features.hashBits = hashBits
         options.features.sublinearTF = sublinearTf
         options.features.smoothIDF = smoothIdf
-        options.features.norm = VectorNorm(rawValue: norm)!
-        options.loss = LossFunction(rawValue: loss)!
+        options.features.norm = norm
+        options.loss = loss
         options.c = c
         options.autotune = autotune
-        options.classWeighting = ClassWeighting(rawValue: classWeight)!
+        options.classWeighting = classWeight
         options.folds = folds
-        options.wordVectors = WordVectorUse(rawValue: wordVectors)!
+        options.wordVectors = wordVectors
         options.wordVectorDimensions = wordVectorDimensions
         options.wordVectorWeight = wordVectorWeight
-        options.naiveBayesScaling = NaiveBayesScaling(rawValue: nbScaling)!
+        options.naiveBayesScaling = nbScaling
         options.tolerance = tolerance
         options.maxIterations = maxIterations
         options.seed = seed
@@ -276,20 +266,6 @@ extension Train {
             out.append(0x0A)
         }
         try AtomicFile.write(out, to: path)
-    }
-}
-
-/// Parses "N" or "MIN...MAX" (also "MIN,MAX").
-enum NGramRange {
-    static func parse(_ text: String) -> (Int, Int)? {
-        let parts = text.replacingOccurrences(of: "...", with: ",").split(separator: ",")
-        let numbers = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard numbers.count == parts.count else { return nil }
-        switch numbers.count {
-        case 1: return (numbers[0], numbers[0])
-        case 2: return (numbers[0], numbers[1])
-        default: return nil
-        }
     }
 }
 

@@ -110,7 +110,7 @@ let documents: [Range<Int>] = text.withUnsafeBytes { bytes in
 let scorer = DocumentScorer(model: model)
 func scoreAll(_ bytes: UnsafeRawBufferPointer, limit: Int = .max) {
     for range in documents.prefix(limit) {
-        scorer.score(UnsafeRawBufferPointer(rebasing: bytes[range]))
+        scorer.score(UnsafeRawBufferPointer(rebasing: bytes[range])) { _ in }
     }
 }
 let docsPerSecond = text.withUnsafeBytes { bytes in rate(units: Double(documents.count)) { scoreAll(bytes) } }
@@ -226,7 +226,7 @@ for k in [3, 20, 90] {
                 let blas = rate(units: 1) {
                     o.baseAddress!.update(from: b.baseAddress!, count: k)
                     for e in 0..<vector.count {
-                        cblas_saxpy(Int32(k), vector.values[e], w.baseAddress! + Int(vector.columns[e]) * k, 1, o.baseAddress!, 1)
+                        cblas_saxpy(Int32(k), vector[e].value, w.baseAddress! + Int(vector[e].column) * k, 1, o.baseAddress!, 1)
                     }
                 }
                 row("margins, \(k) labels, Swift loop", String(format: "%.0f docs/s", swift), "LinearModel.margins (dense rows)")

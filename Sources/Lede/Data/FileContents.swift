@@ -9,7 +9,15 @@ import Glibc
 /// file as it is then (a file that shrinks gives fewer bytes, one that grows more), or throws once it passes
 /// `limit` bytes.
 public final class FileContents: @unchecked Sendable {
-    public let bytes: UnsafeRawBufferPointer
+    /// The bytes, alive as long as this object (the module's readers keep it alive while they use them).
+    let bytes: UnsafeRawBufferPointer
+
+    public var count: Int { bytes.count }
+
+    /// Calls `body` with the file's bytes, valid during the call.
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withExtendedLifetime(self) { try body(bytes) }
+    }
     /// The memory holding `bytes` and its size.
     private var memory: Memory
 

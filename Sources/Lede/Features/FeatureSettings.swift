@@ -46,6 +46,11 @@ public struct FeatureSettings: Codable, Equatable, Sendable {
     /// Word n-gram lengths, inclusive (scikit-learn's `ngram_range`).
     public var ngramMin: Int = 1
     public var ngramMax: Int = 2
+    /// `ngramMin...ngramMax`.
+    public var ngramRange: NGramRange {
+        get { NGramRange(min: ngramMin, max: ngramMax) }
+        set { (ngramMin, ngramMax) = (newValue.min, newValue.max) }
+    }
     /// Terms in fewer documents than this are dropped.
     public var minDF: DocumentFrequency = .count(2)
     /// Terms in more documents than this are dropped.

@@ -1,8 +1,9 @@
 /// A document vector as (column, value) pairs in reused buffers: no allocation per document once the
 /// buffers have grown to the largest document seen.
 public final class SparseVector {
-    public private(set) var columns: UnsafeMutablePointer<Int32>
-    public private(set) var values: UnsafeMutablePointer<Float>
+    /// Entry e is `(columns[e], values[e])`, e < `count`; the buffers move when they grow.
+    private(set) var columns: UnsafeMutablePointer<Int32>
+    private(set) var values: UnsafeMutablePointer<Float>
     public internal(set) var count = 0
     private var capacity: Int
 
@@ -33,6 +34,13 @@ public final class SparseVector {
     }
 
     public func removeAll() { count = 0 }
+
+    /// Entry `index` (< `count`), in the order appended.
+    @inline(__always)
+    public subscript(index: Int) -> (column: Int32, value: Float) {
+        precondition(index >= 0 && index < count, "entry \(index) of a vector of \(count)")
+        return (columns[index], values[index])
+    }
 
     /// The pairs as arrays, sorted by column (for tests and tools).
     public var sortedPairs: [(column: Int, value: Float)] {

@@ -3,7 +3,9 @@
 /// Models are memory-mapped on load, so their vocabulary, idf and weights are used in place, never
 /// copied or parsed; models built in memory own their arrays. Both look the same to the hot path.
 public final class Storage<Element>: @unchecked Sendable {
-    public let base: UnsafePointer<Element>
+    /// The elements, alive as long as this storage: for the module's kernels, which keep this object alive
+    /// while they use it.
+    let base: UnsafePointer<Element>
     public let count: Int
     private let owned: UnsafeMutablePointer<Element>?
     private let owner: AnyObject?
@@ -30,8 +32,8 @@ public final class Storage<Element>: @unchecked Sendable {
         owner = nil
     }
 
-    /// Points at `count` elements that `owner` keeps alive (a mapped model file).
-    public init(mapped base: UnsafePointer<Element>, count: Int, owner: AnyObject) {
+    /// Points at `count` elements that `owner` keeps alive (a model file's bytes).
+    init(mapped base: UnsafePointer<Element>, count: Int, owner: AnyObject) {
         self.base = base
         self.count = count
         self.owned = nil
@@ -48,7 +50,12 @@ public final class Storage<Element>: @unchecked Sendable {
     @inline(__always)
     public subscript(index: Int) -> Element { base[index] }
 
-    public var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
+    var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// Calls `body` with the elements, valid during the call.
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
+        try withExtendedLifetime(self) { try body(buffer) }
+    }
 
     public var array: [Element] { Array(buffer) }
 }

@@ -178,16 +178,28 @@ public final class BatchClassifier {
     }
 
     private func score(id: UnsafeRawBufferPointer, text: UnsafeRawBufferPointer, _ worker: Worker, _ slice: Slice) {
-        let p: UnsafeMutablePointer<Float>
-        if UTF16Text.hasByteOrderMark(text) {
-            let invalid = UTF16Text.transcode(text, into: &worker.decoded)
-            if invalid > 0 {
-                return fail(id: id, message: "not valid UTF-16 (\(invalid) invalid code units after the byte-order mark); convert it first, e.g. iconv -f utf-16 -t utf-8", slice)
-            }
-            p = worker.decoded.withUnsafeBytes { scoreUTF8($0, worker) }
-        } else {
-            p = scoreUTF8(text, worker)
+        guard UTF16Text.hasByteOrderMark(text) else { return scoreUTF8(id: id, text: text, worker, slice) }
+        let invalid = UTF16Text.transcode(text, into: &worker.decoded)
+        if invalid > 0 {
+            return fail(id: id, message: "not valid UTF-16 (\(invalid) invalid code units after the byte-order mark); convert it first, e.g. iconv -f utf-16 -t utf-8", slice)
         }
+        worker.decoded.withUnsafeBytes { scoreUTF8(id: id, text: $0, worker, slice) }
+    }
+
+    /// Scores UTF-8 text, or the text of an HTML page with `options.html`.
+    private func scoreUTF8(id: UnsafeRawBufferPointer, text: UnsafeRawBufferPointer, _ worker: Worker, _ slice: Slice) {
+        guard options.html else {
+            return worker.scorer.score(text) { record(id: id, probabilities: $0, worker, slice) }
+        }
+        HTMLText.extract(text, into: &worker.text)
+        worker.text.withUnsafeBytes { text in
+            worker.scorer.score(text) { record(id: id, probabilities: $0, worker, slice) }
+        }
+    }
+
+    /// Appends the record of the document the worker's scorer just scored: an error record when its text
+    /// was binary, not UTF-8 or empty.
+    private func record(id: UnsafeRawBufferPointer, probabilities p: UnsafeBufferPointer<Float>, _ worker: Worker, _ slice: Slice) {
         let tokenizer = worker.scorer.featurizer.tokenizer
         if tokenizer.nulByteCount > 0 {
             return fail(id: id, message: "binary data (\(tokenizer.nulByteCount) NUL bytes), not text", slice)
@@ -198,21 +210,14 @@ public final class BatchClassifier {
         if worker.scorer.featurizer.tokenCount == 0 {
             return fail(id: id, message: "empty document: no words to classify", slice)
         }
-        model.linear.decide(p, threshold: options.threshold, topK: options.topK, into: &worker.chosen)
+        model.linear.decide(p.baseAddress!, threshold: options.threshold, topK: options.topK, into: &worker.chosen)
         guard options.explain > 0 else {
-            return formatter.appendScored(id: id, chosen: worker.chosen, probabilities: p, to: &slice.output)
+            return formatter.appendScored(id: id, chosen: worker.chosen, probabilities: p.baseAddress!, to: &slice.output)
         }
         let explained = options.explainAll ? Array(0..<model.labels.count) : worker.chosen
         let explanations = explained.map { worker.scorer.explain(label: $0, top: options.explain) }
-        formatter.appendScored(id: id, chosen: worker.chosen, probabilities: p, explanations: explanations,
+        formatter.appendScored(id: id, chosen: worker.chosen, probabilities: p.baseAddress!, explanations: explanations,
                                space: model.space, to: &slice.output)
-    }
-
-    /// Scores UTF-8 text, or the text of an HTML page with `options.html`.
-    private func scoreUTF8(_ text: UnsafeRawBufferPointer, _ worker: Worker) -> UnsafeMutablePointer<Float> {
-        guard options.html else { return worker.scorer.score(text) }
-        HTMLText.extract(text, into: &worker.text)
-        return worker.text.withUnsafeBytes { worker.scorer.score($0) }
     }
 
     private func fail(id: UnsafeRawBufferPointer, message: String, _ slice: Slice) {

@@ -6,7 +6,7 @@ public final class DocumentScorer {
     public let model: LedeModel
     public let featurizer: Featurizer
     /// Probabilities of the last document, one per label (then a few padding lanes).
-    public let probabilities: UnsafeMutablePointer<Float>
+    private let probabilities: UnsafeMutablePointer<Float>
 
     public init(model: LedeModel) {
         self.model = model
@@ -54,12 +54,18 @@ public final class DocumentScorer {
         hashingRowAddresses?.deallocate()
     }
 
-    /// Scores a document held in memory; the result stays in `probabilities` until the next call.
-    ///
-    /// Margins `z_k = b_k + sum_j x_j W[j, k]` summed in the vector's order, sparse columns first
-    /// (`lede_accumulate_rows`, on the weights in the slots), then the word-vector columns.
-    @discardableResult
-    public func score(_ bytes: UnsafeRawBufferPointer) -> UnsafeMutablePointer<Float> {
+    /// Scores a document held in memory and calls `body` with its probabilities, one per label, in
+    /// memory this scorer reuses: valid during the call only.
+    @inline(__always)
+    public func score<R>(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        computeProbabilities(bytes)
+        return try body(UnsafeBufferPointer(start: probabilities, count: labelCount))
+    }
+
+    /// Fills `probabilities`: margins `z_k = b_k + sum_j x_j W[j, k]` summed in the vector's order, sparse
+    /// columns first (`lede_accumulate_rows`, on the weights in the slots), then the word-vector columns,
+    /// through the model's sigmoid or softmax.
+    private func computeProbabilities(_ bytes: UnsafeRawBufferPointer) {
         let vector = featurizer.featurize(bytes)
         let sparseCount = vector.count
         let out = probabilities, k = labelCount
@@ -88,14 +94,12 @@ public final class DocumentScorer {
             }
         }
         Probabilities.apply(out, count: k, multiLabel: multiLabel)
-        return out
     }
 
     /// Probabilities as an array (for tests and tools).
     public func scores(_ text: String) -> [Float] {
         var copy = text
-        _ = copy.withUTF8 { score(UnsafeRawBufferPointer($0)) }
-        return Array(UnsafeBufferPointer(start: probabilities, count: model.labels.count))
+        return copy.withUTF8 { score(UnsafeRawBufferPointer($0)) { Array($0) } }
     }
 }
 
@@ -122,15 +126,18 @@ public enum Evaluator {
         try data.forEach { record in
             defer { recordIndex += 1 }
             if let including, !including(recordIndex) { return }
-            let p = record.text.withUnsafeBytes { scorer.score($0) }
-            model.linear.decide(p, threshold: threshold, into: &chosen)
             var truth: [Int] = []
             for label in record.labels {
                 if let i = index[label] { truth.append(i) } else { unknown.insert(label) }
             }
+            record.text.withUnsafeBytes { text in
+                scorer.score(text) { p in
+                    model.linear.decide(p.baseAddress!, threshold: threshold, into: &chosen)
+                    kept?.append(id: record.id ?? "\(record.file):\(record.line)", text: record.text, probabilities: p,
+                                 truth: truth, predicted: chosen)
+                }
+            }
             metrics.add(predicted: chosen, truth: truth)
-            kept?.append(id: record.id ?? "\(record.file):\(record.line)", text: record.text,
-                         probabilities: UnsafeBufferPointer(start: p, count: model.labels.count), truth: truth, predicted: chosen)
         }
         return (metrics.report, unknown, kept)
     }

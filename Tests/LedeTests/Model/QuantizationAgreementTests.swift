@@ -21,13 +21,13 @@ final class QuantizationAgreementTests: XCTestCase {
         var decisions = 0, identical = 0, largest: Float = 0
         var stored: [Int] = [], fitted: [Int] = []
         try LabeledDataReader(path: shared.appendingPathComponent(test).path).forEach { record in
-            let p = record.text.withUnsafeBytes { scorer.score($0) }
+            let p = record.text.withUnsafeBytes { scorer.score($0) { Array($0) } }
             let vector = record.text.withUnsafeBytes { featurizer.featurize($0) }
             margins.withUnsafeMutableBufferPointer { z in
                 exact.margins(vector, into: z.baseAddress!)
                 exact.probabilities(fromMargins: z.baseAddress!)
                 for label in 0..<k { largest = max(largest, abs(p[label] - z[label])) }
-                model.linear.decide(p, into: &stored)
+                p.withUnsafeBufferPointer { model.linear.decide($0.baseAddress!, into: &stored) }
                 exact.decide(z.baseAddress!, into: &fitted)
             }
             // One decision per label: is it predicted?

@@ -29,8 +29,8 @@ final class DocumentCountsTests: XCTestCase {
             let vector = copy.withUTF8 { featurizer.featurize(UnsafeRawBufferPointer($0)) }
             var found: [Int: Float] = [:]
             for e in 0..<vector.count {
-                XCTAssertNil(found[Int(vector.columns[e])], "round \(round): column \(vector.columns[e]) listed twice")
-                found[Int(vector.columns[e])] = vector.values[e]
+                XCTAssertNil(found[Int(vector[e].column)], "round \(round): column \(vector[e].column) listed twice")
+                found[Int(vector[e].column)] = vector[e].value
             }
             XCTAssertEqual(found, expected, "round \(round): \(words) words")
         }

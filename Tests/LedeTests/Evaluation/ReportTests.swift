@@ -100,14 +100,20 @@ extension CommandLineTests {
         XCTAssertEqual(training["labels"] as? Int, 2)
     }
 
-    func testShellCompletionScripts() throws {
-        for tool in ["lede-train", "lede-classify"] {
-            for shell in ["bash", "zsh", "fish"] {
-                let result = try run(tool, ["--generate-completion-script", shell])
-                XCTAssertEqual(result.status, 0, "\(tool) \(shell)")
-                XCTAssertTrue(result.stdout.contains(tool), "\(tool) \(shell)")
-            }
+    func testCompletionsAndRefusalsListTheValuesAnOptionTakes() throws {
+        let train = try run("lede-train", ["--generate-completion-script", "bash"]).stdout
+        for values in ["'squared-hinge'$'\\n''logistic'", "'l2'$'\\n''l1'$'\\n''none'", "'none'$'\\n''balanced'",
+                       "'jsonl'$'\\n''tsv'$'\\n''csv'$'\\n''fasttext'$'\\n''dir'"] {
+            XCTAssertTrue(train.contains(values), "lede-train's bash completions do not offer \(values)")
         }
-        XCTAssertTrue(try run("lede-train", ["--generate-completion-script", "bash"]).stdout.contains("--autotune"))
+        let classify = try run("lede-classify", ["--generate-completion-script", "fish"]).stdout
+        XCTAssertTrue(classify.contains("-l 'input-format'") && classify.contains("-rfka 'files jsonl tsv lines'"), classify)
+        XCTAssertTrue(classify.contains("-l 'output-format'") && classify.contains("-rfka 'jsonl tsv'"), classify)
+        let refused = try run("lede-train", ["data.jsonl", "-o", "m.lede", "--loss", "hinge"])
+        XCTAssertEqual(refused.status, 64, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("'squared-hinge'") && refused.stderr.contains("'logistic'"), refused.stderr)
+        let format = try run("lede-train", ["evaluate", "m.lede", "data.jsonl", "--format", "xml"])
+        XCTAssertEqual(format.status, 64, format.stderr)
+        XCTAssertTrue(format.stderr.contains("'fasttext'"), format.stderr)
     }
 }

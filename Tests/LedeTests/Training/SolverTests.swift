@@ -162,4 +162,18 @@ final class SolverTests: XCTestCase {
         // fold's model, which is below the score of a document with feature 0.
         XCTAssertLessThan(unique, result.outOfFold![0 * 2 + 0])
     }
+
+    func testNaiveBayesScalingLeavesTheDenseColumnsAlone() {
+        var builder = SparseMatrix.Builder(columns: 3)
+        builder.appendRow(columns: [0, 2], values: [1, 0.5])
+        builder.appendRow(columns: [1, 2], values: [1, 0.5])
+        let x = builder.build()
+        let lanes = 8
+        var positive = [Bool](repeating: false, count: 2 * lanes)
+        positive[0] = true  // document 0 is positive for the first problem
+        let ratios = OneVsRestSVM.logCountRatios(x, rows: [0, 1], positive: positive, problems: 1, unscaled: [false, false, true])
+        XCTAssertGreaterThan(ratios[0][0], 0)
+        XCTAssertLessThan(ratios[1][0], 0)
+        XCTAssertEqual(ratios[2][0], 1)
+    }
 }

@@ -3,43 +3,6 @@ import XCTest
 import Lede
 
 final class WordVectorTests: XCTestCase {
-    // MARK: - Symmetric eigendecomposition
-
-    func testEigenOfAHandMadeMatrix() {
-        // [[2, 1, 0], [1, 2, 0], [0, 0, 5]]: eigenvalues 5, 3, 1 with vectors e3, (1, 1)/sqrt 2, (1, -1)/sqrt 2.
-        let eigen = SymmetricEigen([2, 1, 0, 1, 2, 0, 0, 0, 5], n: 3)
-        XCTAssertEqual(eigen.values[0], 5, accuracy: 1e-12)
-        XCTAssertEqual(eigen.values[1], 3, accuracy: 1e-12)
-        XCTAssertEqual(eigen.values[2], 1, accuracy: 1e-12)
-        XCTAssertEqual(abs(eigen.vectors[2]), 1, accuracy: 1e-12)
-        XCTAssertEqual(abs(eigen.vectors[3] + eigen.vectors[4]), 2.0.squareRoot(), accuracy: 1e-12)
-        XCTAssertEqual(eigen.vectors[6], -eigen.vectors[7], accuracy: 1e-12)
-    }
-
-    func testEigenOfARandomMatrixReconstructsIt() {
-        let n = 40
-        var state: UInt64 = 7
-        func next() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Double(state >> 11) / Double(1 << 53) - 0.5
-        }
-        var a = [Double](repeating: 0, count: n * n)
-        for i in 0..<n { for j in 0...i { a[i * n + j] = next(); a[j * n + i] = a[i * n + j] } }
-        let eigen = SymmetricEigen(a, n: n)
-        XCTAssertEqual(eigen.values, eigen.values.sorted(by: >))
-        for i in 0..<n {
-            let v = eigen.vectors[(i * n)..<((i + 1) * n)].map { $0 }
-            for row in 0..<n {  // A v = lambda v
-                let av = (0..<n).reduce(0.0) { $0 + a[row * n + $1] * v[$1] }
-                XCTAssertEqual(av, eigen.values[i] * v[row], accuracy: 1e-9)
-            }
-            for j in 0..<n {  // orthonormal
-                let dot = (0..<n).reduce(0.0) { $0 + v[$1] * eigen.vectors[j * n + $1] }
-                XCTAssertEqual(dot, i == j ? 1 : 0, accuracy: 1e-9)
-            }
-        }
-    }
-
     // MARK: - Learning
 
     /// "cat" and "dog" share every context; "car" has contexts of its own.
@@ -140,43 +103,6 @@ final class WordVectorTests: XCTestCase {
         XCTAssertEqual(builder.corpus.documentCount, 3, "documents are still counted after the stream is discarded")
     }
 
-    func testPairedBootstrapFavoursTheModelThatIsRightMoreOften() {
-        // 40 documents, 2 labels; the truth is label 0 on even documents, label 1 on odd ones.
-        var weak = PairedBootstrap.Decisions(labels: 2), strong = weak, same = weak
-        for d in 0..<40 {
-            let truth = [d % 2]
-            weak.add(predicted: d % 4 == 0 ? [1 - d % 2] : truth, truth: truth)  // a quarter wrong
-            strong.add(predicted: truth, truth: truth)
-            same.add(predicted: d % 4 == 0 ? [1 - d % 2] : truth, truth: truth)
-        }
-        XCTAssertEqual(PairedBootstrap.fractionSecondBetter(weak, same, multiLabel: true), 0.5, "identical decisions tie")
-        XCTAssertGreaterThan(PairedBootstrap.fractionSecondBetter(weak, strong, multiLabel: true), 0.99)
-        XCTAssertLessThan(PairedBootstrap.fractionSecondBetter(strong, weak, multiLabel: false), 0.01)
-        XCTAssertEqual(PairedBootstrap.fractionSecondBetter(weak, strong, multiLabel: true, seed: 3),
-                       PairedBootstrap.fractionSecondBetter(weak, strong, multiLabel: true, seed: 3))
-
-        // One document of 40 apart: a difference the resampling cannot tell from chance.
-        var almost = PairedBootstrap.Decisions(labels: 2)
-        for d in 0..<40 { almost.add(predicted: d == 0 ? [1] : [d % 2], truth: [d % 2]) }
-        let fraction = PairedBootstrap.fractionSecondBetter(almost, strong, multiLabel: false)
-        XCTAssertGreaterThan(fraction, 0.5)
-        XCTAssertLessThan(fraction, PairedBootstrap.confidence)
-    }
-
-    func testNaiveBayesScalingLeavesTheDenseColumnsAlone() {
-        var builder = SparseMatrix.Builder(columns: 3)
-        builder.appendRow(columns: [0, 2], values: [1, 0.5])
-        builder.appendRow(columns: [1, 2], values: [1, 0.5])
-        let x = builder.build()
-        let lanes = 8
-        var positive = [Bool](repeating: false, count: 2 * lanes)
-        positive[0] = true  // document 0 is positive for the first problem
-        let ratios = OneVsRestSVM.logCountRatios(x, rows: [0, 1], positive: positive, problems: 1, unscaled: [false, false, true])
-        XCTAssertGreaterThan(ratios[0][0], 0)
-        XCTAssertLessThan(ratios[1][0], 0)
-        XCTAssertEqual(ratios[2][0], 1)
-    }
-
     // MARK: - Models
 
     func testAModelWithWordVectorsRoundTripsThroughItsFile() throws {
@@ -208,8 +134,8 @@ final class WordVectorTests: XCTestCase {
         let k = loaded.labels.count
         let own = explanation.terms.map { term -> Float in
             let scorerVector = scorer.featurizer.vector
-            let e = (0..<scorerVector.count).first { scorerVector.columns[$0] == term.column }!
-            return scorerVector.values[e] * loaded.linear.weights[Int(term.column) * k]
+            let e = (0..<scorerVector.count).first { scorerVector[$0].column == term.column }!
+            return scorerVector[e].value * loaded.linear.weights[Int(term.column) * k]
         }
         XCTAssertNotEqual(own, explanation.terms.map(\.contribution), "the word vectors add to the words' contributions")
 
@@ -229,9 +155,20 @@ final class WordVectorTests: XCTestCase {
     func testTrainingRefusesBadWordVectorOptions() {
         var options = TrainingOptions()
         options.wordVectorDimensions = 0
+        XCTAssertThrowsError(try options.validate()) { error in
+            XCTAssertEqual((error as? LedeError)?.message,
+                           "wordVectorDimensions must be between 1 and 1024 (turn them off with wordVectors off)")
+        }
+        options.wordVectorDimensions = 1025
         XCTAssertThrowsError(try options.validate())
         options.wordVectorDimensions = 300
         options.wordVectorWeight = -1
+        XCTAssertThrowsError(try options.validate()) { error in
+            XCTAssertEqual((error as? LedeError)?.message, "wordVectorWeight must be a positive number, such as 0.5")
+        }
+        options.wordVectorWeight = .nan
         XCTAssertThrowsError(try options.validate())
+        options.wordVectorWeight = 0.5
+        XCTAssertNoThrow(try options.validate())
     }
 }
