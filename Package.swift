@@ -22,9 +22,7 @@ let package = Package(
         // MARK: - Core
         .target(
             name: "Lede",
-            dependencies: ["CLedeSupport"],
-            // The hot loops touch per-thread state only; dynamic exclusivity checks cost more than they find there.
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+            dependencies: ["CLedeSupport"]
         ),
 
         // MARK: - Executables
@@ -50,5 +48,5 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -54,8 +54,8 @@ public enum ForeignOptions {
                                             arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
         let found = problems(in: arguments, shortOptions: shortOptions)
         guard !found.isEmpty else { return }
-        for problem in found { fputs("\(command): \(problem)\n", stderr) }
-        fputs("\(command): see '\(command) --help' for every option\n", stderr)
+        for problem in found { Diagnostics.line("\(command): \(problem)") }
+        Diagnostics.line("\(command): see '\(command) --help' for every option")
         exit(64)
     }
 }

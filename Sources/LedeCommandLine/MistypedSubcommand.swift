@@ -19,7 +19,7 @@ public enum MistypedSubcommand {
                               arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
         guard let first = arguments.first,
               let name = suggestion(for: first, among: subcommands, fileExists: { access($0, F_OK) == 0 }) else { return }
-        fputs("\(command): '\(first)' is neither a file nor a command; did you mean '\(name)'? (see '\(command) --help')\n", stderr)
+        Diagnostics.line("\(command): '\(first)' is neither a file nor a command; did you mean '\(name)'? (see '\(command) --help')")
         exit(64)
     }
 

@@ -132,7 +132,7 @@ struct LedeClassify: ParsableCommand {
         var options = BatchClassifier.Options()
         options.threads = min(threads, Parallel.availableCores)
         if threads > Parallel.availableCores && !quiet {
-            FileHandle.standardError.write(Data("lede-classify: note: --threads \(threads) capped at the \(Parallel.availableCores) cores available\n".utf8))
+            Diagnostics.line("lede-classify: note: --threads \(threads) capped at the \(Parallel.availableCores) cores available")
         }
         options.maxDocumentBytes = maxDocumentBytes
         options.threshold = threshold
@@ -143,17 +143,17 @@ struct LedeClassify: ParsableCommand {
         options.explainAll = explainAll
         options.html = html
         let classifier = BatchClassifier(model: loaded, options: options)
-        let output = OutputStream()
+        let output = StandardOutput()
         let showProgress = !quiet && !jsonSummary && isatty(2) == 1 && isatty(1) == 0  // records on the terminal are progress enough
         // For the ETA: the bytes of the input files (standard input and FIFOs: unknown).
         let knownBytes = showProgress ? InputSize.total(inputs) : nil
         var lastProgress = DispatchTime.now()
         if inputFormatOption == nil && !quiet {
-            for note in DataFileNote.notes(for: inputs) { FileHandle.standardError.write(Data("lede-classify: note: \(note)\n".utf8)) }
+            for note in DataFileNote.notes(for: inputs) { Diagnostics.line("lede-classify: note: \(note)") }
         }
         if !quiet && isatty(0) == 1 && inputs.allSatisfy({ $0 == "-" }) {
             let unit = inputFormat == .files ? "one document" : "one document per line, each classified as it comes"
-            FileHandle.standardError.write(Data("lede-classify: reading standard input (\(unit)); end it with Ctrl-D, or pass files (see --help)\n".utf8))
+            Diagnostics.line("lede-classify: reading standard input (\(unit)); end it with Ctrl-D, or pass files (see --help)")
         }
         do {
             try classifier.run(paths: RawArguments.paths(of: inputs), format: inputFormat, write: { records in
@@ -173,12 +173,12 @@ struct LedeClassify: ParsableCommand {
                     line += String(format: ", %.0f%% of %.1f MB, ETA %@", done * 100, Double(knownBytes) / 1e6,
                                    InputSize.duration(seconds * (1 - done) / max(done, 1e-9)))
                 }
-                FileHandle.standardError.write(Data((line + "   ").utf8))
+                Diagnostics.write(line + "   ")
             })
             try output.flush()
         } catch let interruption as Interruption.Requested {
             try? output.flush()
-            FileHandle.standardError.write(Data("\nlede-classify: interrupted (signal \(interruption.signal)); the records written so far are complete\n".utf8))
+            Diagnostics.line("\nlede-classify: interrupted (signal \(interruption.signal)); the records written so far are complete")
             Foundation.exit(interruption.exitStatus)
         } catch {
             exitWith(error)
@@ -189,39 +189,20 @@ struct LedeClassify: ParsableCommand {
             let summary = String(format: "{\"documents\": %d, \"errors\": %d, \"bytes\": %d, \"seconds\": %.3f, \"docs_per_second\": %.0f, \"mb_per_second\": %.2f}\n",
                                  totals.documents, totals.errors, totals.bytes, seconds, Double(totals.documents) / max(seconds, 1e-9),
                                  Double(totals.bytes) / 1e6 / max(seconds, 1e-9))
-            FileHandle.standardError.write(Data(summary.utf8))
+            Diagnostics.write(summary)
         } else if !quiet {
             let summary = String(format: "%@classified %@ (%@), %.1f MB in %.2f s: %.0f docs/s, %.1f MB/s\n",
                                  showProgress ? "\r" : "", counted(totals.documents, "document"), counted(totals.errors, "error"),
                                  Double(totals.bytes) / 1e6, seconds,
                                  Double(totals.documents) / max(seconds, 1e-9), Double(totals.bytes) / 1e6 / max(seconds, 1e-9))
-            FileHandle.standardError.write(Data(summary.utf8))
+            Diagnostics.write(summary)
         }
         if totals.errors > 0 { throw ExitCode(1) }
     }
 }
 
 func exitWith(_ error: Error) -> Never {
-    let message = (error as? LedeError)?.description(naming: .commandLine) ?? String(describing: error)
-    FileHandle.standardError.write(Data("lede-classify: \(message)\n".utf8))
-    exit(2)
-}
-
-/// Buffered writes to standard output, whole records at a time.
-final class OutputStream {
-    private var buffer: [UInt8] = []
-
-    func write(_ bytes: [UInt8]) throws {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= 1 << 20 { try flush() }
-    }
-
-    /// Writes what is buffered; on an interruption, up to the end of the record being written.
-    func flush() throws {
-        guard !buffer.isEmpty else { return }
-        defer { buffer.removeAll(keepingCapacity: true) }
-        try buffer.withUnsafeBytes { try FileDescriptorIO.writeRecords(1, $0) }
-    }
+    Diagnostics.exit("lede-classify", error, status: 2)
 }
 
 /// Sizes of the inputs, for progress.

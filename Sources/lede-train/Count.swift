@@ -95,7 +95,9 @@ struct MergeCounts: ParsableCommand {
 /// Writes `bytes` to a file atomically, or to standard output for "-".
 func writeOutput(_ bytes: [UInt8], to path: String) throws {
     if path == "-" {
-        FileHandle.standardOutput.write(Data(bytes))
+        let output = StandardOutput()
+        try output.write(bytes)
+        try output.flush()
     } else {
         try AtomicFile.write(bytes, to: path)
     }

@@ -28,11 +28,9 @@ struct LedeTrain: ParsableCommand {
 
 /// Prints an error as `lede-train: message` and exits with status 1 (2 for usage errors).
 func fail(_ error: Error) -> Never {
-    let message = (error as? LedeError)?.description(naming: .commandLine) ?? String(describing: error)
-    FileHandle.standardError.write(Data("lede-train: \(message)\n".utf8))
-    exit((error as? LedeError)?.kind == .invalidOption ? 2 : 1)
+    Diagnostics.exit("lede-train", error, status: (error as? LedeError)?.kind == .invalidOption ? 2 : 1)
 }
 
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    Diagnostics.line(text)
 }

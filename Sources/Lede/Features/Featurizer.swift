@@ -15,16 +15,12 @@ public final class Featurizer {
     public let space: FeatureSpace
     public let vector = SparseVector()
     /// Number of tokens in the last document.
-    public private(set) var tokenCount = 0
+    public var tokenCount: Int { collector.tokens }
 
     public let tokenizer = Tokenizer()
-    private var window: NGramWindow
     private let counts = DocumentCounts()
     /// The document's n-gram keys in order, counted at `finish` in one pass.
-    private var ngrams: UnsafeMutablePointer<UInt64>
-    private var ngramCount = 0
-    private var ngramCapacity = 4096
-    private let seed: UInt64
+    private var collector: NGramCollector
     // The feature space's arrays as raw pointers, so the per-token path touches no reference counts
     // (shared counts would bounce between cores when several threads score at once).
     private let idf: UnsafePointer<Float>
@@ -50,8 +46,6 @@ public final class Featurizer {
 
     public init(space: FeatureSpace) {
         self.space = space
-        window = NGramWindow(ngramMin: space.settings.ngramMin, ngramMax: space.settings.ngramMax)
-        seed = space.settings.hashSeed
         idf = space.idf.base
         sublinearTF = space.settings.sublinearTF
         norm = space.settings.norm
@@ -69,15 +63,15 @@ public final class Featurizer {
             slotMask = 0
             hashMask = mask
         }
+        collector = NGramCollector(settings: space.settings, columnMask: hashMask)
         weightAddresses = .allocate(capacity: weightAddressCapacity)
         candidates = .allocate(capacity: 2 * Featurizer.lookahead)
-        ngrams = .allocate(capacity: ngramCapacity)
     }
 
     deinit {
         weightAddresses.deallocate()
         candidates.deallocate()
-        ngrams.deallocate()
+        collector.deallocate()
     }
 
     /// In a hashing space, asks `finish` to start fetching `rows + column * stride` (`stride` bytes) for
@@ -91,23 +85,25 @@ public final class Featurizer {
     /// Starts a new document.
     public func begin() {
         tokenizer.reset()
-        window.reset()
+        collector.reset()
         vector.removeAll()
         counts.removeAll()
-        ngramCount = 0
-        tokenCount = 0
     }
 
     /// Adds a chunk of the document's UTF-8 bytes.
     public func feed(_ bytes: UnsafeRawBufferPointer) {
-        tokenizer.feed(bytes) { token in self.add(token) }
+        var collector = self.collector  // a local for the chunk: no access to this object per token
+        tokenizer.feed(bytes) { collector.add($0) }
+        self.collector = collector
     }
 
     /// Ends the document and returns its tf-idf vector (valid until the next `begin`).
     @discardableResult
     public func finish() -> SparseVector {
-        tokenizer.finish { token in self.add(token) }
-        counts.add(ngrams, count: ngramCount)
+        var collector = self.collector
+        tokenizer.finish { collector.add($0) }
+        self.collector = collector
+        counts.add(collector.keys, count: collector.count)
         let keys = counts.keys, occurrences = counts.counts, n = counts.distinct
         let v = vector
         var total = 0.0
@@ -175,23 +171,5 @@ public final class Featurizer {
         let row = rows + column * rowStride
         lede_prefetch(row)
         if rowStride > 64 { lede_prefetch(row + 64) }
-    }
-
-    @inline(__always)
-    private func add(_ token: UnsafeRawBufferPointer) {
-        tokenCount &+= 1
-        let hash = TokenHash.hash(padded: token, seed: seed)  // tokens come with readable bytes after them
-        window.push(hash) { ngram, _ in self.count(ngram) }
-    }
-
-    /// Counts an n-gram: by hash in a vocabulary space, by column in a hashing space.
-    @inline(__always)
-    private func count(_ ngram: UInt64) {
-        if _slowPath(ngramCount == ngramCapacity) {
-            ngramCapacity *= 2
-            ngrams = ngrams.reallocated(capacity: ngramCapacity, keeping: ngramCount)
-        }
-        ngrams[ngramCount] = slots == nil ? ngram & hashMask : ngram
-        ngramCount &+= 1
     }
 }

@@ -39,11 +39,8 @@ enum TFIDFWeighting {
     /// `1 + ln c` for the small counts c that most repeated terms have, the same values `PortableMath.log` gives.
     static let sublinearTable: [Double] = (0..<64).map { 1 + PortableMath.log(Double($0)) }
     /// The table as a pointer that lives as long as the process (no array access per term).
-    static let sublinearTFTable: UnsafePointer<Double> = {
-        let copy = UnsafeMutablePointer<Double>.allocate(capacity: sublinearTable.count)
-        copy.initialize(from: sublinearTable, count: sublinearTable.count)
-        return UnsafePointer(copy)
-    }()
+    static var sublinearTFTable: UnsafePointer<Double> { sublinearPermanent.pointer }
+    private static let sublinearPermanent = PermanentTable(sublinearTable)
 
     /// What one weight adds to the norm's sum: x² (l2), |x| (l1), nothing.
     @inline(__always)

@@ -112,7 +112,10 @@ public final class BatchClassifier {
                     // Classify this batch on the worker threads while this thread reads the next one.
                     let batch = current
                     inFlight = batch
-                    DispatchQueue.global().async(group: group) { self.classify(batch) }
+                    // The batch is this thread's again only after `finish` waits for the group; until then
+                    // the reader fills the other one.
+                    let work = UncheckedSendable((classifier: self, batch: batch))
+                    DispatchQueue.global().async(group: group) { work.value.classifier.classify(work.value.batch) }
                     var interruption: Interruption.Requested?
                     do {
                         more = try reader.next(into: next)

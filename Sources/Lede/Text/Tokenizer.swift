@@ -362,17 +362,14 @@ enum AsciiTable {
     }
 
     /// The tables as pointers that live as long as the process.
-    static let classesPointer = permanentCopy(classes)
-    static let lowerPointer = permanentCopy(lower)
-    static let wordBytesPointer = permanentCopy((0..<256).map { (b: Int) -> UInt8 in
+    static var classesPointer: UnsafePointer<UInt8> { classesTable.pointer }
+    static var lowerPointer: UnsafePointer<UInt8> { lowerTable.pointer }
+    static var wordBytesPointer: UnsafePointer<UInt8> { wordBytesTable.pointer }
+    private static let classesTable = PermanentTable(classes)
+    private static let lowerTable = PermanentTable(lower)
+    private static let wordBytesTable = PermanentTable((0..<256).map { (b: Int) -> UInt8 in
         b < 128 && classes[b] == CharacterClass.word.rawValue ? lower[b] : 0
     })
-
-    private static func permanentCopy(_ table: [UInt8]) -> UnsafePointer<UInt8> {
-        let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: table.count)
-        copy.initialize(from: table, count: table.count)
-        return UnsafePointer(copy)
-    }
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)

@@ -23,11 +23,14 @@ public enum Parallel {
         }
         let next = Atomic<Int>(0)
         withoutActuallyEscaping(body) { body in
+            // The one place where work crosses threads: each block goes to exactly one worker, and `body`
+            // keeps to the state of its block and worker (the contract above), so sharing it is safe.
+            let shared = UncheckedSendable(body)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 while true {
                     let block = next.wrappingAdd(1, ordering: .relaxed).oldValue
                     guard block < blocks else { return }
-                    body(block, worker)
+                    shared.value(block, worker)
                 }
             }
         }
@@ -35,4 +38,10 @@ public enum Parallel {
 
     /// The number of cores this process may use.
     public static var availableCores: Int { ProcessInfo.processInfo.activeProcessorCount }
+}
+
+/// A value handed to other threads under a contract the compiler cannot check, stated where it is made.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

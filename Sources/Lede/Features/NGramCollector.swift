@@ -1,0 +1,57 @@
+/// A document's n-gram keys in order, collected token by token: each token's hash goes through the n-gram
+/// window and every n-gram it completes is appended (its hash in a vocabulary space, its column in a
+/// hashing space). A value type, so that `Featurizer` moves it into a local for each chunk of text and
+/// the per-token path touches no object's stored properties.
+struct NGramCollector {
+    private var window: NGramWindow
+    private let seed: UInt64
+    private var buffer: Keys
+    /// Tokens seen in the document.
+    private(set) var tokens = 0
+
+    /// The keys, `count` of them, in a buffer that grows to the longest document (freed by `deallocate`).
+    var keys: UnsafeMutablePointer<UInt64> { buffer.keys }
+    var count: Int { buffer.count }
+
+    private struct Keys {
+        var keys: UnsafeMutablePointer<UInt64>
+        var count = 0
+        var capacity = 4096
+        /// Nonzero in a hashing space: the column of an n-gram is `hash & columnMask`.
+        let columnMask: UInt64
+
+        @inline(__always)
+        mutating func append(_ ngram: UInt64) {
+            if _slowPath(count == capacity) {
+                capacity *= 2
+                keys = keys.reallocated(capacity: capacity, keeping: count)
+            }
+            keys[count] = columnMask == 0 ? ngram : ngram & columnMask
+            count &+= 1
+        }
+    }
+
+    init(settings: FeatureSettings, columnMask: UInt64) {
+        window = NGramWindow(ngramMin: settings.ngramMin, ngramMax: settings.ngramMax)
+        seed = settings.hashSeed
+        buffer = Keys(keys: .allocate(capacity: 4096), columnMask: columnMask)
+    }
+
+    func deallocate() { buffer.keys.deallocate() }
+
+    mutating func reset() {
+        window.reset()
+        buffer.count = 0
+        tokens = 0
+    }
+
+    /// Adds a token (its bytes followed by readable bytes: `TokenHash.hash(padded:)`).
+    @inline(__always)
+    mutating func add(_ token: UnsafeRawBufferPointer) {
+        tokens &+= 1
+        let hash = TokenHash.hash(padded: token, seed: seed)
+        var buffer = self.buffer  // apart from the window, which `push` holds while it calls back
+        window.push(hash) { ngram, _ in buffer.append(ngram) }
+        self.buffer = buffer
+    }
+}
