@@ -49,9 +49,10 @@ public struct LabeledDataReader {
                                   labelSeparator: labelSeparator).forEach(deliver)
         case .jsonl, .tsv, .fasttext:
             let reader = try LineReader(path: path, directoryHint: LabeledDataFormat.directoryHint)
+            let json = JSONLineDecoder(readingLabels: true, invalidJSON: "invalid JSON (or invalid UTF-8 inside it); expected {\"text\": \"...\", \"labels\": [...]}")
             while let result = try reader.nextLine({ line -> Result<LabeledRecord, LedeError>? in
                 if isBlank(line) { return nil }
-                return parseLine(line, number: reader.lineNumber)
+                return parseLine(line, number: reader.lineNumber, json: json)
             }) {
                 if let result { try deliver(result) }
             }
@@ -63,9 +64,9 @@ public struct LabeledDataReader {
         line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
     }
 
-    private func parseLine(_ line: UnsafeRawBufferPointer, number: Int) -> Result<LabeledRecord, LedeError> {
+    private func parseLine(_ line: UnsafeRawBufferPointer, number: Int, json: JSONLineDecoder) -> Result<LabeledRecord, LedeError> {
         switch format {
-        case .jsonl: return parseJSON(line, number)
+        case .jsonl: return parseJSON(line, number, json)
         case .tsv: return parseTSV(line, number)
         default: return parseFastText(line, number)
         }
@@ -75,40 +76,23 @@ public struct LabeledDataReader {
         .failure(.invalidData(message, file: path, line: line))
     }
 
-    private func parseJSON(_ line: UnsafeRawBufferPointer, _ number: Int) -> Result<LabeledRecord, LedeError> {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(line), options: [])
-        } catch {
-            return fail("invalid JSON (or invalid UTF-8 inside it); expected {\"text\": \"...\", \"labels\": [...]}", number)
+    private func parseJSON(_ line: UnsafeRawBufferPointer, _ number: Int, _ json: JSONLineDecoder) -> Result<LabeledRecord, LedeError> {
+        let record: JSONLineRecord
+        switch json.decode(line) {
+        case .success(let decoded): record = decoded
+        case .failure(let problem): return fail(problem.message, number)
         }
-        guard let record = object as? [String: Any] else { return fail("expected a JSON object per line", number) }
-        guard let text = record["text"] as? String else {
-            return fail(record["text"] == nil ? "missing \"text\"" : "\"text\" must be a string", number)
+        guard let labels = record.labels ?? (requireLabels ? nil : []) else {
+            return fail("missing \"labels\" (a list) or \"label\" (a string)", number)
         }
-        var labels: [String]
-        if let list = record["labels"] as? [Any] {
-            labels = []
-            for item in list {
-                guard let label = item as? String else { return fail("\"labels\" must be a list of strings", number) }
-                labels.append(label)
-            }
-        } else if let single = record["label"] as? String {
-            labels = [single]
-        } else if record["labels"] == nil && record["label"] == nil {
-            guard !requireLabels else { return fail("missing \"labels\" (a list) or \"label\" (a string)", number) }
-            labels = []
-        } else {
-            return fail("\"labels\" must be a list of strings and \"label\" a string", number)
-        }
-        labels = labels.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let id: String?
-        do {
-            id = try JSONRecordID.id(of: record)
-        } catch {
-            return fail(error.message, number)
+        switch record.id {
+        case .success(let value): id = value
+        case .failure(let problem): return fail(problem.message, number)
         }
-        return .success(LabeledRecord(id: id, text: Array(text.utf8), labels: labels, file: path, line: number))
+        return .success(LabeledRecord(id: id, text: Array(record.text.utf8),
+                                      labels: labels.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+                                      file: path, line: number))
     }
 
     private func parseTSV(_ line: UnsafeRawBufferPointer, _ number: Int) -> Result<LabeledRecord, LedeError> {
@@ -165,18 +149,3 @@ public struct LabeledDataReader {
 
 /// The optional `"id"` of a JSON record: a string, or a number written as text; absent or null means none.
 /// A boolean, list or object is refused rather than turned into a number or dropped.
-enum JSONRecordID {
-    struct Invalid: Error {
-        let message = "\"id\" must be a string or a number"
-    }
-
-    static func id(of record: [String: Any]) throws(Invalid) -> String? {
-        switch record["id"] {
-        case nil, is NSNull: return nil
-        case let s as String: return s
-        // JSONSerialization gives booleans as NSNumbers of type "c" (a JSON number is never a char).
-        case let n as NSNumber where String(cString: n.objCType) != "c": return n.stringValue
-        default: throw Invalid()
-        }
-    }
-}

@@ -94,11 +94,13 @@ public final class VocabularyBuilder {
             return
         }
         countNGrams(bytes, recordingNewTerms: true, observed: true)
+        var entries = take(&self.entries)  // a local for the loop: no access check per n-gram
         for (hash, count) in documentCounts {
             let index = entryIndex.index(of: hash)
             entries[index].documentFrequency += 1
             entries[index].totalCount += Int64(count)
         }
+        self.entries = entries
         corpus.append(documentCounts)
         documentCount += 1
     }
@@ -113,47 +115,87 @@ public final class VocabularyBuilder {
     /// `observed`: the tokens are shown to `tokenObserver`.
     private func countNGrams(_ bytes: UnsafeRawBufferPointer, recordingNewTerms: Bool, observed: Bool = false) {
         documentCounts.removeAll(keepingCapacity: true)
-        occurrences.removeAll(keepingCapacity: true)
-        window.reset()
+        // The state each token touches moves into a local value for the document, so the per-token path
+        // reads and writes no stored property of this object.
+        var pass = DocumentPass(window: window, occurrences: take(&occurrences), index: take(&entryIndex),
+                                recent: take(&recentTokens), newest: newest, seed: settings.hashSeed,
+                                recordingText: keepsText && recordingNewTerms, recordingNewTerms: recordingNewTerms,
+                                observer: observed ? tokenObserver : nil)
+        pass.window.reset()
+        pass.occurrences.removeAll(keepingCapacity: true)
         tokenizer.reset()
-        let seed = settings.hashSeed
-        let recordText = keepsText && recordingNewTerms
-        let observer = observed ? tokenObserver : nil
-        let handle: (UnsafeRawBufferPointer) -> Void = { token in
-            if recordText {
-                self.newest = (self.newest + 1) & (NGramWindow.maxN - 1)
-                self.recentTokens[self.newest].removeAll(keepingCapacity: true)
-                self.recentTokens[self.newest].append(contentsOf: token)
+        tokenizer.feed(bytes) { pass.add($0, to: self) }
+        tokenizer.finish { pass.add($0, to: self) }
+        var counts = take(&documentCounts)
+        pass.occurrences.sort()
+        let sorted = pass.occurrences
+        var k = 0
+        while k < sorted.count {
+            let hash = sorted[k]
+            var end = k + 1
+            while end < sorted.count && sorted[end] == hash { end += 1 }
+            counts.append((hash, UInt32(end - k)))
+            k = end
+        }
+        (window, occurrences, entryIndex, recentTokens, newest) = (pass.window, pass.occurrences, pass.index, pass.recent, pass.newest)
+        documentCounts = counts
+    }
+
+    /// What one document's tokens update: the n-gram window, the occurrences, the n-gram index and, for
+    /// the text of new n-grams, the last tokens' bytes (a ring indexed like `NGramWindow`).
+    private struct DocumentPass {
+        var window: NGramWindow
+        var occurrences: [UInt64]
+        var index: HashIndex
+        var recent: [[UInt8]]
+        var newest: Int
+        let seed: UInt64
+        let recordingText: Bool
+        let recordingNewTerms: Bool
+        let observer: TokenObserver?
+
+        mutating func add(_ token: UnsafeRawBufferPointer, to builder: VocabularyBuilder) {
+            if recordingText {
+                newest = (newest + 1) & (NGramWindow.maxN - 1)
+                recent[newest].removeAll(keepingCapacity: true)
+                recent[newest].append(contentsOf: token)
             }
             let hash = TokenHash.hash(token, seed: seed)
             observer?.token(hash)
-            self.window.push(hash) { ngram, n in
-                self.occurrences.append(ngram)
-                if recordingNewTerms && self.entryIndex.index(of: ngram) < 0 { self.insert(ngram, length: n) }
+            var window = self.window  // apart from the rest, which `push` calls back into
+            window.push(hash) { ngram, n in
+                occurrences.append(ngram)
+                if recordingNewTerms && index.index(of: ngram) < 0 {
+                    builder.insert(ngram, length: n, recent: recent, newest: newest, into: &index)
+                }
             }
-        }
-        tokenizer.feed(bytes, emit: handle)
-        tokenizer.finish(emit: handle)
-        occurrences.sort()
-        var k = 0
-        while k < occurrences.count {
-            let hash = occurrences[k]
-            var end = k + 1
-            while end < occurrences.count && occurrences[end] == hash { end += 1 }
-            documentCounts.append((hash, UInt32(end - k)))
-            k = end
+            self.window = window
         }
     }
 
-    private func insert(_ hash: UInt64, length n: Int) {
+    /// `value`, leaving an empty value in its place (so that the caller's copy is not shared: no copy on write).
+    private func take<T: RangeReplaceableCollection>(_ value: inout T) -> T {
+        var taken = T()
+        swap(&taken, &value)
+        return taken
+    }
+
+    private func take(_ value: inout HashIndex) -> HashIndex {
+        var taken = HashIndex(capacity: 0)
+        swap(&taken, &value)
+        return taken
+    }
+
+    /// Adds the n-gram `hash` of the last `n` tokens (`recent`, ring indexed like `NGramWindow`).
+    fileprivate func insert(_ hash: UInt64, length n: Int, recent: [[UInt8]], newest: Int, into index: inout HashIndex) {
         let start = text.count
         if keepsText {
             for k in 0..<n {
                 if k > 0 { text.append(0x20) }
-                text.append(contentsOf: recentTokens[(newest - n + 1 + k) & (NGramWindow.maxN - 1)])
+                text.append(contentsOf: recent[(newest - n + 1 + k) & (NGramWindow.maxN - 1)])
             }
         }
-        entryIndex.insert(hash)
+        index.insert(hash)
         entries.append(Entry(documentFrequency: 0, totalCount: 0, textStart: start, textEnd: text.count))
     }
 

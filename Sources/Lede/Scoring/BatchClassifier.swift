@@ -46,6 +46,8 @@ public final class BatchClassifier {
         /// The text of the current HTML document, and the UTF-8 form of the current UTF-16 one.
         var text: [UInt8] = []
         var decoded: [UInt8] = []
+        /// Reads the lines of JSONL input.
+        let json = InputRecordParser.jsonDecoder()
 
         init(model: LedeModel) {
             scorer = DocumentScorer(model: model)
@@ -163,7 +165,7 @@ public final class BatchClassifier {
             }
         case .record(let format):
             let line = UnsafeRawBufferPointer(rebasing: buffer[document.text])
-            switch InputRecordParser.parse(line, format: format) {
+            switch InputRecordParser.parse(line, format: format, json: worker.json) {
             case .success(let record):
                 if let recordID = record.id {
                     recordID.withUnsafeBytes { idBytes in
@@ -243,21 +245,22 @@ enum InputRecordParser {
         init(_ message: String) { self.message = message }
     }
 
-    static func parse(_ line: UnsafeRawBufferPointer, format: InputFormat) -> Result<Record, Problem> {
+    static func jsonDecoder() -> JSONLineDecoder {
+        JSONLineDecoder(readingLabels: false, invalidJSON: "invalid JSON (or invalid UTF-8 inside it): expected {\"id\": ..., \"text\": \"...\"}")
+    }
+
+    static func parse(_ line: UnsafeRawBufferPointer, format: InputFormat, json: JSONLineDecoder) -> Result<Record, Problem> {
         if format == .tsv {
             guard let tab = line.firstIndex(of: 0x09) else { return .failure(Problem("missing tab: expected id<TAB>text")) }
             return .success(Record(id: Array(line[..<tab]), text: Array(line[(tab + 1)...])))
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(line), options: []) as? [String: Any] else {
-            return .failure(Problem("invalid JSON (or invalid UTF-8 inside it): expected {\"id\": ..., \"text\": \"...\"}"))
-        }
-        guard let text = object["text"] as? String else {
-            return .failure(Problem(object["text"] == nil ? "missing \"text\"" : "\"text\" must be a string"))
-        }
-        do {
-            return .success(Record(id: try JSONRecordID.id(of: object).map { Array($0.utf8) }, text: Array(text.utf8)))
-        } catch {
-            return .failure(Problem(error.message))
+        switch json.decode(line) {
+        case .success(let record):
+            switch record.id {
+            case .success(let id): return .success(Record(id: id.map { Array($0.utf8) }, text: Array(record.text.utf8)))
+            case .failure(let problem): return .failure(Problem(problem.message))
+            }
+        case .failure(let problem): return .failure(Problem(problem.message))
         }
     }
 }

@@ -31,6 +31,54 @@ final class DataFormatTests: XCTestCase {
         XCTAssertEqual(records.map(\.line), [1, 2, 4])
     }
 
+    /// One decoder reads JSONL for training and for scoring: numeric ids as written, the checks in order
+    /// (text, labels, id), a line that is JSON but not an object named as such.
+    func testJSONLRecordsAreCheckedFieldByField() throws {
+        let records = try read("ids.jsonl", """
+        {"id": -3, "text": "a", "label": "x"}
+        {"id": 1.5, "text": "b", "label": "x"}
+        {"id": 12345678901234567890, "text": "c", "label": "x"}
+        {"id": null, "text": "d", "labels": [" y ", ""]}
+        """)
+        XCTAssertEqual(records.map(\.id), ["-3", "1.5", "12345678901234567890", nil])
+        XCTAssertEqual(records.last?.labels, ["y"], "labels are trimmed and empty ones dropped")
+        let problems: [(String, String)] = [
+            ("{\"id\": true, \"text\": \"a\", \"label\": \"x\"}", "\"id\" must be a string or a number"),
+            ("{\"text\": 5, \"label\": \"x\"}", "\"text\" must be a string"),
+            ("{\"label\": \"x\"}", "missing \"text\""),
+            ("{\"text\": \"a\", \"labels\": [1]}", "\"labels\" must be a list of strings"),
+            ("{\"text\": \"a\", \"labels\": null}", "\"labels\" must be a list of strings and \"label\" a string"),
+            ("{\"text\": \"a\", \"id\": true}", "missing \"labels\" (a list) or \"label\" (a string)"),
+            ("[1, 2]", "expected a JSON object per line"),
+            ("{oops", "invalid JSON (or invalid UTF-8 inside it)"),
+        ]
+        for (line, message) in problems {
+            XCTAssertThrowsError(try read("bad.jsonl", line + "\n"), line) { error in
+                XCTAssertTrue(String(describing: error).contains("bad.jsonl:1: " + message), "\(line): \(error)")
+            }
+        }
+    }
+
+    /// Scoring reads the same records and ignores their labels, whatever they hold.
+    func testScoringReadsJSONLWithTheSameDecoderAndIgnoresLabels() throws {
+        let classify = CommandLineTests.productsDirectory.appendingPathComponent("lede-classify").path
+        let input = """
+        {"id": 7, "text": "sanctions on oil exports", "labels": 5}
+        {"text": "troops at the border", "label": ["not", "read"]}
+        {"id": false, "text": "x"}
+        [1]
+
+        """
+        let result = try TestSupport.run(classify, ["--input-format", "jsonl", "-"], stdin: input)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 4, result.stdout)
+        XCTAssertTrue(lines[0].hasPrefix("{\"id\": \"7\", \"labels\": ["), lines[0])
+        XCTAssertTrue(lines[1].hasPrefix("{\"id\": \"2\", \"labels\": ["), lines[1])
+        XCTAssertEqual(lines[2], "{\"id\": \"3\", \"error\": \"\\\"id\\\" must be a string or a number\"}")
+        XCTAssertEqual(lines[3], "{\"id\": \"4\", \"error\": \"expected a JSON object per line\"}")
+        XCTAssertEqual(result.status, 1)
+    }
+
     func testTSVWithEmptyLabelsCRLFAndBOM() throws {
         let records = try read("a.tsv", "\u{FEFF}a,b\tfirst text\r\n\tno label\r\nc\tlast line without newline")
         XCTAssertEqual(records.map(\.labels), [["a", "b"], [], ["c"]])
