@@ -56,14 +56,15 @@ public final class FileContents: @unchecked Sendable {
                 }
                 memory.grow(keeping: done)
             }
-            let n = read(fd, memory.base + done, memory.capacity - done)
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 {
-                let message = FileDescriptorIO.describe(errno)
+            let read: Int?
+            do {
+                read = try FileDescriptorIO.read(fd, into: memory.base + done, count: memory.capacity - done)
+            } catch let failure as FileDescriptorIO.Failure {
                 memory.release()
-                throw LedeError.io(message, file: path)
+                throw LedeError.io(failure.description, file: path)
             }
-            if n == 0 { break }
+            // A regular file never blocks; a descriptor that would (EAGAIN) is at no end: stop as at one.
+            guard let n = read, n > 0 else { break }
             done += n
         }
         if done > limit {

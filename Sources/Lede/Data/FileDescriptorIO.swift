@@ -2,15 +2,47 @@
 import Glibc
 #endif
 
-/// Whole writes and reads on a file descriptor, retried when a signal interrupts them (EINTR).
+/// Reads and writes on a file descriptor: every system call here goes through `retrying`, which retries
+/// it when a signal interrupts it (EINTR) and tells a descriptor that would block (EAGAIN) from a failure.
 public enum FileDescriptorIO {
+    /// A failed system call: its errno.
+    public struct Failure: Error, CustomStringConvertible {
+        public let code: Int32
+        public var description: String { FileDescriptorIO.describe(code) }
+    }
+
+    /// Runs `call` (a `read` or `write`) until no signal interrupts it: its byte count (0 at the end of
+    /// input), or nil when a non-blocking descriptor has nothing to give or no room (EAGAIN). `interrupted`
+    /// runs before each retry and may throw to stop. Throws `Failure` for any other error.
+    @inline(__always)
+    public static func retrying(_ call: () -> Int, interrupted: () throws -> Void = {}) throws -> Int? {
+        while true {
+            let n = call()
+            if n >= 0 { return n }
+            let code = errno
+            if code == EAGAIN || code == EWOULDBLOCK { return nil }
+            guard code == EINTR else { throw Failure(code: code) }
+            try interrupted()
+        }
+    }
+
+    /// Reads up to `count` bytes into `buffer` (see `retrying`).
+    public static func read(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int,
+                            interrupted: () throws -> Void = {}) throws -> Int? {
+        try retrying({ Glibc.read(fd, buffer, count) }, interrupted: interrupted)
+    }
+
     /// Writes every byte of `bytes`, or throws with the system's reason.
     public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws {
         var done = 0
         while done < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { throw LedeError.io("write failed: \(FileDescriptorIO.describe(n < 0 ? errno : EIO))") }
+            let written: Int?
+            do {
+                written = try retrying { Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done) }
+            } catch let failure as Failure {
+                throw LedeError.io("write failed: \(failure)")
+            }
+            guard let n = written, n > 0 else { throw LedeError.io("write failed: \(describe(written == nil ? EAGAIN : EIO))") }
             done += n
         }
     }
@@ -26,11 +58,18 @@ public enum FileDescriptorIO {
     public static func writeRecords(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, grace: Int32 = 2000) throws {
         var done = 0
         while done < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if n > 0 { done += n }
-            if n < 0 && errno != EINTR && errno != EAGAIN {
-                throw LedeError.io("cannot write output: \(describe(errno))")
+            // A signal that asks to stop ends the call (`Stop`): the check below finishes the record.
+            struct Stop: Error {}
+            let written: Int?
+            do {
+                written = try retrying({ Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done) },
+                                       interrupted: { if Interruption.pending != nil { throw Stop() } })
+            } catch let failure as Failure {
+                throw LedeError.io("cannot write output: \(failure)")
+            } catch {
+                written = 0
             }
+            done += written ?? 0
             guard let signal = Interruption.pending else { continue }
             if done > 0 && done < bytes.count && bytes[done - 1] != 0x0A {
                 let recordEnd = bytes[done...].firstIndex(of: 0x0A).map { $0 + 1 } ?? bytes.count
@@ -47,8 +86,8 @@ public enum FileDescriptorIO {
         while done < to {
             var target = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
             guard poll(&target, 1, grace) > 0 else { return }
-            let n = Glibc.write(fd, bytes.baseAddress! + done, min(4096, to - done))
-            if n > 0 { done += n } else if n < 0 && errno != EINTR && errno != EAGAIN { return }
+            guard let n = try? retrying({ Glibc.write(fd, bytes.baseAddress! + done, min(4096, to - done)) }) else { return }
+            done += n ?? 0
         }
     }
 

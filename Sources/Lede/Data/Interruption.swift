@@ -18,34 +18,43 @@ public enum Interruption {
         public var description: String { "interrupted by signal \(signal)" }
     }
 
+    // Lock-free atomics: what the signal handler reads and writes, safely from any thread and from the
+    // handler itself.
     private static let received = Atomic<Int32>(0)
     /// Read and write ends of the wake-up pipe (-1 before `install()`).
-    nonisolated(unsafe) private static var wakeRead: Int32 = -1
-    nonisolated(unsafe) private static var wakeWrite: Int32 = -1
+    private static let wakeRead = Atomic<Int32>(-1)
+    private static let wakeWrite = Atomic<Int32>(-1)
     /// The thread that installed the handlers: the one whose blocked calls must return.
-    nonisolated(unsafe) private static var mainThread = pthread_self()
+    private static let mainThread = Atomic<UInt>(0)
 
     /// Catches SIGINT, SIGTERM and SIGHUP from now on (once per process).
     public static func install() {
-        guard wakeRead < 0 else { return }
-        _ = received.load(ordering: .relaxed)  // initialized here, never first inside a handler
+        guard wakeRead.load(ordering: .acquiring) < 0 else { return }
+        // Initialized here, never first inside a handler.
+        _ = (received.load(ordering: .relaxed), wakeWrite.load(ordering: .relaxed), mainThread.load(ordering: .relaxed))
         var ends: [Int32] = [-1, -1]
         guard pipe(&ends) == 0 else { return }
         for end in ends {
             _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
             _ = fcntl(end, F_SETFD, FD_CLOEXEC)
         }
-        (wakeRead, wakeWrite) = (ends[0], ends[1])
-        mainThread = pthread_self()
+        guard wakeRead.compareExchange(expected: -1, desired: ends[0], ordering: .acquiringAndReleasing).exchanged else {
+            close(ends[0])
+            close(ends[1])
+            return  // another thread installed them first
+        }
+        wakeWrite.store(ends[1], ordering: .releasing)
+        mainThread.store(UInt(pthread_self()), ordering: .releasing)
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             var action = sigaction()
-            // Only async-signal-safe calls: an atomic store, write, pthread_self, pthread_kill.
+            // Only async-signal-safe calls: atomic loads and stores, write, pthread_self, pthread_kill.
             action.__sigaction_handler.sa_handler = { number in
                 Interruption.received.store(number, ordering: .relaxed)
                 var byte: UInt8 = 1
-                _ = Glibc.write(Interruption.wakeWrite, &byte, 1)
-                if pthread_equal(pthread_self(), Interruption.mainThread) == 0 {
-                    pthread_kill(Interruption.mainThread, number)
+                _ = Glibc.write(Interruption.wakeWrite.load(ordering: .acquiring), &byte, 1)
+                let main = pthread_t(Interruption.mainThread.load(ordering: .acquiring))
+                if pthread_equal(pthread_self(), main) == 0 {
+                    pthread_kill(main, number)
                 }
             }
             sigemptyset(&action.sa_mask)
@@ -88,8 +97,9 @@ public enum Interruption {
     @discardableResult
     private static func wait(_ fd: Int32, for events: Int16, timeout: Int32) throws -> Bool {
         try check()
-        guard wakeRead >= 0 else { return true }
-        var fds = [pollfd(fd: fd, events: events, revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+        let wake = wakeRead.load(ordering: .acquiring)
+        guard wake >= 0 else { return true }
+        var fds = [pollfd(fd: fd, events: events, revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
         while true {
             let ready = poll(&fds, 2, timeout)
             try check()

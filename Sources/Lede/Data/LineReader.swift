@@ -181,12 +181,16 @@ public final class LineReader {
                 if let beforeWaiting, !Interruption.isReadable(fd) { try beforeWaiting() }
                 try Interruption.waitUntilReadable(fd)
             }
-            let n = read(fd, buffer + end, capacity - end)
-            if n < 0 && (errno == EINTR || errno == EAGAIN) {
+            let read: Int?
+            do {
+                read = try FileDescriptorIO.read(fd, into: buffer + end, count: capacity - end, interrupted: Interruption.check)
+            } catch let failure as FileDescriptorIO.Failure {
+                throw LedeError.io("read failed: \(failure)", file: path)
+            }
+            guard let n = read else {  // nothing yet on a non-blocking descriptor: wait again
                 try Interruption.check()
                 continue
             }
-            if n < 0 { throw LedeError.io("read failed: \(FileDescriptorIO.describe(errno))", file: path) }
             if n == 0 { atEOF = true }
             end += n
             return
