@@ -145,8 +145,6 @@ struct LedeClassify: ParsableCommand {
         let classifier = BatchClassifier(model: loaded, options: options)
         let output = StandardOutput()
         let showProgress = !quiet && !jsonSummary && isatty(2) == 1 && isatty(1) == 0  // records on the terminal are progress enough
-        // For the ETA: the bytes of the input files (standard input and FIFOs: unknown).
-        let knownBytes = showProgress ? InputSize.total(inputs) : nil
         var lastProgress = DispatchTime.now()
         if inputFormatOption == nil && !quiet {
             for note in DataFileNote.notes(for: inputs) { Diagnostics.line("lede-classify: note: \(note)") }
@@ -166,14 +164,8 @@ struct LedeClassify: ParsableCommand {
                 guard now.uptimeNanoseconds - lastProgress.uptimeNanoseconds > 500_000_000 else { return }
                 lastProgress = now
                 let seconds = Double(now.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-                var line = String(format: "\r%d documents, %.1f MB, %.0f docs/s", totals.documents, Double(totals.bytes) / 1e6,
-                                  Double(totals.documents) / seconds)
-                if let knownBytes, knownBytes > 0, totals.bytes > 0 {
-                    let done = min(1, Double(totals.bytes) / Double(knownBytes))
-                    line += String(format: ", %.0f%% of %.1f MB, ETA %@", done * 100, Double(knownBytes) / 1e6,
-                                   InputSize.duration(seconds * (1 - done) / max(done, 1e-9)))
-                }
-                Diagnostics.write(line + "   ")
+                Diagnostics.write(Progress.line(documents: totals.documents, bytes: totals.bytes,
+                                                expectedBytes: totals.expectedBytes, seconds: seconds))
             })
             try output.flush()
         } catch let interruption as Interruption.Requested {
@@ -203,34 +195,6 @@ struct LedeClassify: ParsableCommand {
 
 func exitWith(_ error: Error) -> Never {
     Diagnostics.exit("lede-classify", error, status: 2)
-}
-
-/// Sizes of the inputs, for progress.
-enum InputSize {
-    /// Total bytes of the regular files among `inputs` (directories walked); nil when standard input is
-    /// one of them.
-    static func total(_ inputs: [String]) -> Int? {
-        var total = 0
-        for input in inputs.isEmpty ? ["-"] : inputs {
-            if input == "-" { return nil }
-            var info = stat()
-            guard stat(input, &info) == 0 else { continue }
-            if info.st_mode & S_IFMT == S_IFDIR {
-                try? FileSystem.walk(RawPath(input), { path in
-                    var entry = stat()
-                    if path.withCString({ lstat($0, &entry) }) == 0, entry.st_mode & S_IFMT == S_IFREG { total += Int(entry.st_size) }
-                }, unreadable: { _, _ in })
-            } else if info.st_mode & S_IFMT == S_IFREG {
-                total += Int(info.st_size)
-            }
-        }
-        return total
-    }
-
-    static func duration(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%dh%02dm", s / 3600, s / 60 % 60) : String(format: "%dm%02ds", s / 60, s % 60)
-    }
 }
 
 /// The command line's inputs as the bytes the shell passed: Swift's `CommandLine.arguments` repairs bytes

@@ -37,24 +37,32 @@ public enum FileSystem {
         directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 
-    /// Every file below `directory` in sorted depth-first order, calling `body` with each path.
+    /// Every file below `directory` in sorted depth-first order, calling `body` with each path and its size
+    /// in bytes (a link's target's; 0 for what is not a regular file).
     ///
     /// Symbolic links to files are followed; links to directories are not (no loops). Entries that are
     /// neither files nor directories (FIFOs, sockets, devices) are passed to `body` too, so the caller
     /// can report them rather than lose them silently. A sub-directory that cannot be listed goes to
     /// `unreadable` with the reason, and the walk goes on with its siblings; only `directory` itself
     /// failing to list throws.
-    public static func walk(_ directory: RawPath, _ body: (RawPath) throws -> Void,
+    public static func walk(_ directory: RawPath, _ body: (RawPath, _ bytes: Int) throws -> Void,
                             unreadable: (RawPath, LedeError) throws -> Void) throws {
         try walk(directory, names: try entries(of: directory), body, unreadable: unreadable)
     }
 
-    private static func walk(_ directory: RawPath, names: [RawPath], _ body: (RawPath) throws -> Void,
+    /// The size of the regular file at `path` (following links), 0 for anything else.
+    public static func regularFileSize(_ path: RawPath) -> Int {
+        var info = stat()
+        guard path.withCString({ stat($0, &info) }) == 0, info.st_mode & S_IFMT == S_IFREG else { return 0 }
+        return Int(info.st_size)
+    }
+
+    private static func walk(_ directory: RawPath, names: [RawPath], _ body: (RawPath, Int) throws -> Void,
                              unreadable: (RawPath, LedeError) throws -> Void) throws {
         for name in names {
             let path = directory.appending(name)
             var info = stat()
-            guard path.withCString({ lstat($0, &info) }) == 0 else { try body(path); continue }
+            guard path.withCString({ lstat($0, &info) }) == 0 else { try body(path, 0); continue }
             let kind = info.st_mode & S_IFMT
             if kind == S_IFDIR {
                 let children: [RawPath]
@@ -67,9 +75,9 @@ public enum FileSystem {
                 try walk(path, names: children, body, unreadable: unreadable)
             } else if kind == S_IFLNK {
                 if isDirectory(path) { continue }
-                try body(path)
+                try body(path, regularFileSize(path))
             } else {
-                try body(path)
+                try body(path, kind == S_IFREG ? Int(info.st_size) : 0)
             }
         }
     }

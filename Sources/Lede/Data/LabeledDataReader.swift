@@ -131,7 +131,7 @@ public struct LabeledDataReader {
             let labelDirectory = FileSystem.join(path, label)
             guard FileSystem.isDirectory(labelDirectory) else { continue }
             labelCount += 1
-            try FileSystem.walk(RawPath(labelDirectory), { file in
+            try FileSystem.walk(RawPath(labelDirectory), { file, _ in
                 do {
                     let contents = try FileContents(path: file)
                     try deliver(.success(LabeledRecord(id: file.description, text: Array(contents.bytes), labels: [label],

@@ -28,6 +28,8 @@ public final class BatchClassifier {
         public var documents = 0
         public var errors = 0
         public var bytes = 0
+        /// What `bytes` will reach at the end, once the inputs are listed (nil before, and with standard input).
+        public var expectedBytes: Int?
     }
 
     public let model: LedeModel
@@ -94,6 +96,7 @@ public final class BatchClassifier {
             group.wait()
             totals.documents += batch.count
             totals.bytes += batch.inputBytes
+            totals.expectedBytes = reader.expectedBytes
             for slice in slices {
                 try write(slice.output)
                 totals.errors += slice.errors

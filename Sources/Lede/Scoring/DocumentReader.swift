@@ -41,6 +41,11 @@ final class DocumentReader {
     /// follows its input line within that time.
     var onIdle: (() throws -> Void)?
     private static let standardInput = RawPath("-")
+    /// The bytes of the inputs, for an estimate of the time left: files given by name count from the
+    /// start, a directory once it is walked (the walk that lists its files); nil with standard input.
+    private(set) var expectedBytes: Int?
+    private var unwalkedDirectories = 0
+    private var knownBytes = 0
 
     init(inputs: [RawPath], format: InputFormat, maxDocuments: Int = 2048, maxBytes: Int = 8 << 20,
          maxDocumentBytes: Int = .max) {
@@ -49,6 +54,18 @@ final class DocumentReader {
         self.maxDocuments = maxDocuments
         self.maxBytes = maxBytes
         self.maxDocumentBytes = maxDocumentBytes
+        for input in self.inputs {
+            if input == Self.standardInput {
+                unwalkedDirectories = -1  // never known
+                break
+            }
+            if format == .files && FileSystem.isDirectory(input) {
+                unwalkedDirectories += 1
+            } else {
+                knownBytes += FileSystem.regularFileSize(input)
+            }
+        }
+        if unwalkedDirectories == 0 { expectedBytes = knownBytes }
     }
 
     /// Fills `batch` with the next documents; false when the inputs are exhausted. Throws only
@@ -122,10 +139,15 @@ final class DocumentReader {
                 pending = [.file(input)]
                 break
             }
+            unwalkedDirectories -= 1
             do {
                 var found: [Found] = []
-                try FileSystem.walk(input, { found.append(.file($0)) }, unreadable: { found.append(.unreadable($0, $1)) })
+                try FileSystem.walk(input, { path, bytes in
+                    found.append(.file(path))
+                    knownBytes += bytes
+                }, unreadable: { found.append(.unreadable($0, $1)) })
                 pending = found.reversed()
+                if unwalkedDirectories == 0 { expectedBytes = knownBytes }
             } catch {
                 failed(batch.store(input), error, into: batch)
                 return true
