@@ -58,17 +58,14 @@ public struct PairedBootstrap: Sendable {
         precondition(first.documents == second.documents && first.labels == second.labels)
         let n = first.documents
         guard n > 0 else { return 0.5 }
-        var state = TokenHash.fmix64(seed | 1)
-        var draws = [Int](repeating: 0, count: n)
+        var draws = BootstrapDraws(seed: seed, documents: n)
+        var resample = [Int](repeating: 0, count: n)
         let names = (0..<first.labels).map(String.init)  // the scores need no label names; any will do
         var wins = 0.0
         for _ in 0..<resamples {
-            for i in 0..<n {
-                state = TokenHash.fmix64(state &+ 0x9E37_79B9_7F4A_7C15)
-                draws[i] = Int(state % UInt64(n))
-            }
-            let a = score(first, draws, names: names, multiLabel: multiLabel)
-            let b = score(second, draws, names: names, multiLabel: multiLabel)
+            for i in 0..<n { resample[i] = draws.next() }
+            let a = score(first, resample, names: names, multiLabel: multiLabel)
+            let b = score(second, resample, names: names, multiLabel: multiLabel)
             wins += b > a ? 1 : b == a ? 0.5 : 0
         }
         return wins / Double(resamples)

@@ -20,7 +20,7 @@ public enum Folds {
             return best
         }
         let keys = (0..<labels.count).map(key)
-        let hashes = (0..<labels.count).map { TokenHash.fmix64(seed &* 0xD6E8_FEB8_6659_FD93 ^ UInt64($0)) }
+        let hashes = (0..<labels.count).map { SeedMix.foldOrder(seed, document: $0) }
         let order = (0..<labels.count).sorted { (a: Int, b: Int) -> Bool in
             if keys[a] != keys[b] { return keys[a] < keys[b] }
             if hashes[a] != hashes[b] { return hashes[a] < hashes[b] }

@@ -181,7 +181,7 @@ public struct OneVsRestSVM: Sendable {
         }
         var solver = SquaredHingeSolver(positiveC: positiveC, negativeC: negativeC)
         solver.tolerance = tolerance
-        solver.seed = TokenHash.fmix64(seed ^ UInt64(run) &* 0x9E37_79B9_7F4A_7C15)
+        solver.seed = SeedMix.solverRun(seed, run: run)
         return solver
     }
 }

@@ -95,7 +95,6 @@ public struct TrainingOptions: Sendable {
     /// Decided per document, so the split streams and does not depend on the corpus size.
     public func isHeldOut(_ index: Int) -> Bool {
         guard validationFraction > 0 else { return false }
-        let h = TokenHash.fmix64(seed &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: index))
-        return Double(h >> 11) / Double(1 << 53) < validationFraction
+        return SeedMix.unitInterval(SeedMix.heldOut(seed, document: index)) < validationFraction
     }
 }

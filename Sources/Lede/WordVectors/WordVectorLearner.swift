@@ -30,7 +30,7 @@ public struct WordVectorLearner: Sendable {
         let rank = min(dimensions, words)
         let width = min(rank + oversampling, words)
         guard rank > 0, ppmi.nonZeros > 0 else { return [Float](repeating: 0, count: words * dimensions) }
-        var random = Random(seed: seed)
+        var random = GaussianRandom(seed: SeedMix.wordVectors(seed))
         var omega = [Float](repeating: 0, count: words * width)
         for i in omega.indices { omega[i] = random.gaussian() }
         // Y = (M M^T)^q M Omega, re-orthonormalized once per M M^T: in single precision that keeps the
@@ -285,36 +285,5 @@ public struct WordVectorLearner: Sendable {
             }
         }
         return inverse.map(Float.init)
-    }
-
-    /// A seeded generator of standard normal numbers (xorshift64*, Marsaglia's polar method: no
-    /// trigonometry, so only `PortableMath.log` and square roots, the same bits on every machine).
-    struct Random {
-        var state: UInt64
-        var spare: Float?
-
-        init(seed: UInt64) { state = TokenHash.fmix64(seed | 1) | 1 }
-
-        mutating func uniform() -> Double {
-            state ^= state >> 12
-            state ^= state << 25
-            state ^= state >> 27
-            return (Double((state &* 0x2545_F491_4F6C_DD1D) >> 11) + 0.5) / Double(1 << 53)
-        }
-
-        mutating func gaussian() -> Float {
-            if let spare {
-                self.spare = nil
-                return spare
-            }
-            while true {
-                let u = 2 * uniform() - 1, v = 2 * uniform() - 1
-                let s = u * u + v * v
-                guard s > 0, s < 1 else { continue }
-                let factor = (-2 * PortableMath.log(s) / s).squareRoot()
-                spare = Float(v * factor)
-                return Float(u * factor)
-            }
-        }
     }
 }
