@@ -10,6 +10,13 @@ public struct SparseMatrix: Sendable {
 
     public var nonZeros: Int { values.count }
 
+    /// Calls `body` with each entry `(column, value)` of row `r`, in order: the one loop over a row that
+    /// training, evaluation and the word vectors share (each sums in its own precision).
+    @inline(__always)
+    public func forEachEntry(inRow r: Int, _ body: (_ column: Int, _ value: Float) -> Void) {
+        for e in rowOffsets[r]..<rowOffsets[r + 1] { body(Int(columnIndices[e]), values[e]) }
+    }
+
     public struct Builder {
         let columns: Int
         var rowOffsets: [Int] = [0]

@@ -35,6 +35,12 @@ public final class SparseVector {
 
     public func removeAll() { count = 0 }
 
+    /// Replaces the entries by row `r` of `x`.
+    public func load(row r: Int, of x: SparseMatrix) {
+        removeAll()
+        x.forEachEntry(inRow: r) { append(column: Int32($0), value: $1) }
+    }
+
     /// Entry `index` (< `count`), in the order appended.
     @inline(__always)
     public subscript(index: Int) -> (column: Int32, value: Float) {

@@ -103,9 +103,7 @@ public struct LinearFitter {
                     let r = Int(r)
                     for label in 0..<k {
                         var score = Double(bias[label])
-                        for e in x.rowOffsets[r]..<x.rowOffsets[r + 1] {
-                            score += Double(weights[Int(x.columnIndices[e]) * k + label]) * Double(x.values[e])
-                        }
+                        x.forEachEntry(inRow: r) { column, value in score += Double(weights[column * k + label]) * Double(value) }
                         outOfFold![r * k + label] = score
                     }
                 }

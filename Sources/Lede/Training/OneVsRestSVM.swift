@@ -120,9 +120,7 @@ public struct OneVsRestSVM: Sendable {
                 for r in splits[run - 1].heldOut {
                     let r = Int(r)
                     var score = solution.bias
-                    for e in x.rowOffsets[r]..<x.rowOffsets[r + 1] {
-                        score += x.values[e] * solution.weights[Int(x.columnIndices[e])]
-                    }
+                    x.forEachEntry(inRow: r) { column, value in score += value * solution.weights[column] }
                     for l in 0..<problems { outOfFold![r * k + firstLabel + l] = Double(score[l]) }
                 }
             }
@@ -143,8 +141,8 @@ public struct OneVsRestSVM: Sendable {
             var mask = Lanes.zero
             for l in 0..<lanes where positive[i * lanes + l] { mask[l] = 1 }
             let negativeMask = 1 - mask
-            for e in x.rowOffsets[Int(r)]..<x.rowOffsets[Int(r) + 1] where x.values[e] != 0 {
-                let c = Int(x.columnIndices[e])
+            x.forEachEntry(inRow: Int(r)) { c, value in
+                guard value != 0 else { return }
                 inPositive[c] += mask
                 inNegative[c] += negativeMask
             }

@@ -223,8 +223,7 @@ public final class Trainer {
         let vector = SparseVector()
         out.withUnsafeMutableBufferPointer { p in
             for r in 0..<x.rows {
-                vector.removeAll()
-                for e in x.rowOffsets[r]..<x.rowOffsets[r + 1] { vector.append(column: x.columnIndices[e], value: x.values[e]) }
+                vector.load(row: r, of: x)
                 model.margins(vector, into: p.baseAddress! + r * k)
                 model.probabilities(fromMargins: p.baseAddress! + r * k)
             }

@@ -90,8 +90,7 @@ public struct WordVectors: Sendable {
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: dimensions)
         defer { scratch.deallocate() }
         for r in 0..<x.rows {
-            vector.removeAll()
-            for e in x.rowOffsets[r]..<x.rowOffsets[r + 1] { vector.append(column: x.columnIndices[e], value: x.values[e]) }
+            vector.load(row: r, of: x)
             append(to: vector, scratch: scratch)
             builder.appendRow(columns: Array(UnsafeBufferPointer(start: vector.columns, count: vector.count)),
                               values: Array(UnsafeBufferPointer(start: vector.values, count: vector.count)))
