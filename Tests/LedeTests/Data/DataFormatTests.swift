@@ -47,6 +47,7 @@ final class DataFormatTests: XCTestCase {
             ("{\"text\": 5, \"label\": \"x\"}", "\"text\" must be a string"),
             ("{\"label\": \"x\"}", "missing \"text\""),
             ("{\"text\": \"a\", \"labels\": [1]}", "\"labels\" must be a list of strings"),
+            ("{\"text\": \"a\", \"labels\": [\"x\", null]}", "\"labels\" must be a list of strings"),
             ("{\"text\": \"a\", \"labels\": null}", "\"labels\" must be a list of strings and \"label\" a string"),
             ("{\"text\": \"a\", \"id\": true}", "missing \"labels\" (a list) or \"label\" (a string)"),
             ("[1, 2]", "expected a JSON object per line"),
