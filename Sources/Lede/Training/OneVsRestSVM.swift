@@ -54,79 +54,76 @@ public struct OneVsRestSVM: Sendable {
     /// the fold's documents with it.
     public func train(_ data: SparseMatrix, labels: LabelSets, labelCount k: Int, folds: [Int]? = nil,
                       foldCount: Int = 0, final: Bool = true) -> Result {
-        precondition(labels.count == data.rows && (folds == nil || folds!.count == data.rows))
-        let (x, newColumn) = data.columnsByFrequency()
-        let lanes = SquaredHingeSolver.lanes
-        let blocks = (k + lanes - 1) / lanes
-        let foldRuns = folds == nil ? 0 : foldCount
-        let splits = (0..<foldRuns).map { Folds.split(folds!, $0) }
-        let everyone = (0..<x.rows).map(Int32.init)
-        var weights = [Float](repeating: 0, count: x.columns * k)
-        var bias = [Float](repeating: 0, count: k)
-        var outOfFold = [Double](repeating: 0, count: folds == nil ? 0 : x.rows * k)
-        var epochs = [Int](repeating: 0, count: k)
-        var converged = [Bool](repeating: true, count: k)
-        let features = x.columns
-        var unscaled = [Bool](repeating: false, count: x.columns)
-        for old in min(scaledColumns ?? x.columns, x.columns)..<x.columns { unscaled[Int(newColumn[old])] = true }
-        weights.withUnsafeMutableBufferPointer { weights in
-        bias.withUnsafeMutableBufferPointer { bias in
-        outOfFold.withUnsafeMutableBufferPointer { outOfFold in
-        epochs.withUnsafeMutableBufferPointer { epochs in
-        converged.withUnsafeMutableBufferPointer { converged in
-            let weights = weights.baseAddress!, bias = bias.baseAddress!, outOfFold = outOfFold.baseAddress
-            let epochs = epochs.baseAddress!, converged = converged.baseAddress!
-            /// Solves label block `block` on run `run` (0: every document; f + 1: fold f's complement).
-            func solve(run: Int, block: Int, start: [SquaredHingeSolver.Lanes]?) -> SquaredHingeSolver.Solution {
-                let firstLabel = block * lanes, problems = min(lanes, k - firstLabel)
-                let rows = run == 0 ? everyone : splits[run - 1].training
-                var positive = [Bool](repeating: false, count: rows.count * lanes)
-                for (i, r) in rows.enumerated() {
-                    for label in labels[Int(r)] where Int(label) >= firstLabel && Int(label) < firstLabel + problems {
-                        positive[i * lanes + Int(label) - firstLabel] = true
-                    }
-                }
-                let scale = naiveBayesScaling ? Self.logCountRatios(x, rows: rows, positive: positive, problems: problems, unscaled: unscaled) : nil
-                return solver(positive: positive, count: rows.count, problems: problems, run: run)
-                    .solve(x, rows: rows, positive: positive, squaredScale: scale?.map { $0 * $0 },
-                           start: start.map { start in rows.map { start[Int($0)] } })
+        precondition(labels.count == data.rows && (folds.map { $0.count == data.rows } ?? true))
+        let problems = LabelBlocks(svm: self, data: data, labels: labels, labelCount: k, folds: folds,
+                                   foldCount: folds == nil ? 0 : foldCount)
+        let output = BlockOutput(columns: problems.x.columns, labels: k, scoredDocuments: folds == nil ? 0 : data.rows)
+        // The final models first; their dual variables warm-start the folds' problems (which drop a
+        // fifth of the documents), unless keeping them would take too much memory.
+        let keepDuals = final && problems.foldRuns > 0 && problems.blocks * data.rows <= Self.warmStartBudget
+        let duals = BlockOutput.Duals(blocks: problems.blocks)
+        if final {
+            Parallel.forEach(blocks: problems.blocks, threads: threads) { block in
+                let solution = problems.solve(run: 0, block: block, start: nil)
+                output.storeFinal(solution, block: block, newColumn: problems.newColumn)
+                if keepDuals { duals.store(solution.alpha, block: block) }
             }
-            // The final models first; their dual variables warm-start the folds' problems (which drop a
-            // fifth of the documents), unless keeping them would take too much memory.
-            let keepDuals = final && foldRuns > 0 && blocks * x.rows <= Self.warmStartBudget
-            let duals = UnsafeMutablePointer<[SquaredHingeSolver.Lanes]>.allocate(capacity: blocks)
-            duals.initialize(repeating: [], count: blocks)
-            defer { duals.deinitialize(count: blocks); duals.deallocate() }
-            if final {
-                Parallel.forEach(blocks: blocks, threads: threads) { block in
-                    let solution = solve(run: 0, block: block, start: nil)
-                    let firstLabel = block * lanes, problems = min(lanes, k - firstLabel)
-                    for j in 0..<features {
-                        let w = solution.weights[Int(newColumn[j])]
-                        for l in 0..<problems { weights[j * k + firstLabel + l] = w[l] }
-                    }
-                    for l in 0..<problems {
-                        bias[firstLabel + l] = solution.bias[l]
-                        epochs[firstLabel + l] = solution.epochs[l]
-                        converged[firstLabel + l] = solution.converged[l]
-                    }
-                    if keepDuals { duals[block] = solution.alpha }
-                }
-            }
-            Parallel.forEach(blocks: foldRuns * blocks, threads: threads) { job in
-                let run = 1 + job / blocks, block = job % blocks
-                let solution = solve(run: run, block: block, start: keepDuals ? duals[block] : nil)
-                let firstLabel = block * lanes, problems = min(lanes, k - firstLabel)
-                for r in splits[run - 1].heldOut {
-                    let r = Int(r)
-                    var score = solution.bias
-                    x.forEachEntry(inRow: r) { column, value in score += value * solution.weights[column] }
-                    for l in 0..<problems { outOfFold![r * k + firstLabel + l] = Double(score[l]) }
+        }
+        Parallel.forEach(blocks: problems.foldRuns * problems.blocks, threads: threads) { job in
+            let run = 1 + job / problems.blocks, block = job % problems.blocks
+            let solution = problems.solve(run: run, block: block, start: keepDuals ? duals[block] : nil)
+            output.storeScores(solution, block: block, of: problems.splits[run - 1].heldOut, in: problems.x)
+        }
+        return output.result(outOfFold: folds != nil)
+    }
+
+    /// The problems of one `train` call: the matrix with its columns by frequency, the folds' splits, and
+    /// for each (run, label block) the labels, scales and solver of its SVMs. Run 0 is every document,
+    /// run f + 1 fold f's complement.
+    private struct LabelBlocks {
+        let svm: OneVsRestSVM
+        let x: SparseMatrix
+        let newColumn: [Int32]
+        let labels: LabelSets
+        let labelCount: Int
+        let blocks: Int
+        let foldRuns: Int
+        let splits: [(training: [Int32], heldOut: [Int32])]
+        let everyone: [Int32]
+        /// The columns naive Bayes scaling leaves alone, in the new numbering.
+        let unscaled: [Bool]
+
+        init(svm: OneVsRestSVM, data: SparseMatrix, labels: LabelSets, labelCount k: Int, folds: [Int]?, foldCount: Int) {
+            self.svm = svm
+            (x, newColumn) = data.columnsByFrequency()
+            self.labels = labels
+            labelCount = k
+            blocks = (k + SquaredHingeSolver.lanes - 1) / SquaredHingeSolver.lanes
+            foldRuns = foldCount
+            splits = folds.map { folds in (0..<foldCount).map { Folds.split(folds, $0) } } ?? []
+            everyone = (0..<data.rows).map(Int32.init)
+            var unscaled = [Bool](repeating: false, count: data.columns)
+            for old in min(svm.scaledColumns ?? data.columns, data.columns)..<data.columns { unscaled[Int(newColumn[old])] = true }
+            self.unscaled = unscaled
+        }
+
+        /// Solves label block `block` on run `run`, warm-started from `start` (the final run's duals).
+        func solve(run: Int, block: Int, start: [SquaredHingeSolver.Lanes]?) -> SquaredHingeSolver.Solution {
+            let lanes = SquaredHingeSolver.lanes
+            let firstLabel = block * lanes, problems = min(lanes, labelCount - firstLabel)
+            let rows = run == 0 ? everyone : splits[run - 1].training
+            var positive = [Bool](repeating: false, count: rows.count * lanes)
+            for (i, r) in rows.enumerated() {
+                for label in labels[Int(r)] where Int(label) >= firstLabel && Int(label) < firstLabel + problems {
+                    positive[i * lanes + Int(label) - firstLabel] = true
                 }
             }
-        }}}}}
-        return Result(weights: weights, bias: bias, outOfFold: folds == nil ? nil : outOfFold,
-                      epochs: epochs.max() ?? 0, converged: !converged.contains(false))
+            let scale = svm.naiveBayesScaling
+                ? OneVsRestSVM.logCountRatios(x, rows: rows, positive: positive, problems: problems, unscaled: unscaled) : nil
+            return svm.solver(positive: positive, count: rows.count, problems: problems, run: run)
+                .solve(x, rows: rows, positive: positive, squaredScale: scale?.map { $0 * $0 },
+                       start: start.map { start in rows.map { start[Int($0)] } })
+        }
     }
 
     /// Each feature's log-count ratio r (see the type's description) for every lane; 1 for the `unscaled`
@@ -164,7 +161,7 @@ public struct OneVsRestSVM: Sendable {
         }
     }
 
-    private func solver(positive: [Bool], count: Int, problems: Int, run: Int) -> SquaredHingeSolver {
+    fileprivate func solver(positive: [Bool], count: Int, problems: Int, run: Int) -> SquaredHingeSolver {
         let lanes = SquaredHingeSolver.lanes
         var positiveC = [Double](repeating: c, count: problems), negativeC = positiveC
         if classWeighting == .balanced {
