@@ -123,12 +123,46 @@ struct LedeClassify: ParsableCommand {
         let start = DispatchTime.now()
         // From here on, SIGINT, SIGTERM and SIGHUP end the run between whole records, with 128 + N.
         Interruption.install()
-        let loaded: LedeModel
+        let classifier = BatchClassifier(model: loadModel(), options: classifierOptions())
+        let output = StandardOutput()
+        let showProgress = !quiet && !jsonSummary && isatty(2) == 1 && isatty(1) == 0  // records on the terminal are progress enough
+        var lastProgress = DispatchTime.now()
+        sayWhatIsRead()
         do {
-            loaded = try ModelFile.load(try model ?? ShippedModel.locate())
+            try classifier.run(paths: RawArguments.paths(of: inputs), format: inputFormat, write: { records in
+                // Stop between whole records when interrupted: the output never ends in half a line.
+                try Interruption.check()
+                try output.write(records)
+            }, flush: { try output.flush() }, progress: { totals in
+                guard showProgress else { return }
+                let now = DispatchTime.now()
+                guard now.uptimeNanoseconds - lastProgress.uptimeNanoseconds > 500_000_000 else { return }
+                lastProgress = now
+                Diagnostics.write(Progress.line(documents: totals.documents, bytes: totals.bytes,
+                                                expectedBytes: totals.expectedBytes, seconds: Self.seconds(since: start)))
+            })
+            try output.flush()
+        } catch let interruption as Interruption.Requested {
+            try? output.flush()
+            Diagnostics.line("\nlede-classify: interrupted (signal \(interruption.signal)); the records written so far are complete")
+            Foundation.exit(interruption.exitStatus)
         } catch {
             exitWith(error)
         }
+        summarize(classifier.totals, seconds: Self.seconds(since: start), afterProgress: showProgress)
+        if classifier.totals.errors > 0 { throw ExitCode(1) }
+    }
+
+    /// The model of `--model`, `$LEDE_MODEL` or the shipped one; exits with the reason when it cannot load.
+    private func loadModel() -> LedeModel {
+        do {
+            return try ModelFile.load(try model ?? ShippedModel.locate())
+        } catch {
+            exitWith(error)
+        }
+    }
+
+    private func classifierOptions() -> BatchClassifier.Options {
         var options = BatchClassifier.Options()
         options.threads = min(threads, Parallel.availableCores)
         if threads > Parallel.availableCores && !quiet {
@@ -142,54 +176,36 @@ struct LedeClassify: ParsableCommand {
         options.explain = explain
         options.explainAll = explainAll
         options.html = html
-        let classifier = BatchClassifier(model: loaded, options: options)
-        let output = StandardOutput()
-        let showProgress = !quiet && !jsonSummary && isatty(2) == 1 && isatty(1) == 0  // records on the terminal are progress enough
-        var lastProgress = DispatchTime.now()
-        if inputFormatOption == nil && !quiet {
+        return options
+    }
+
+    /// Notes on data files read whole, and on waiting for a terminal.
+    private func sayWhatIsRead() {
+        guard !quiet else { return }
+        if inputFormatOption == nil {
             for note in DataFileNote.notes(for: inputs) { Diagnostics.line("lede-classify: note: \(note)") }
         }
-        if !quiet && isatty(0) == 1 && inputs.allSatisfy({ $0 == "-" }) {
+        if isatty(0) == 1 && inputs.allSatisfy({ $0 == "-" }) {
             let unit = inputFormat == .files ? "one document" : "one document per line, each classified as it comes"
             Diagnostics.line("lede-classify: reading standard input (\(unit)); end it with Ctrl-D, or pass files (see --help)")
         }
-        do {
-            try classifier.run(paths: RawArguments.paths(of: inputs), format: inputFormat, write: { records in
-                // Stop between whole records when interrupted: the output never ends in half a line.
-                try Interruption.check()
-                try output.write(records)
-            }, flush: { try output.flush() }, progress: { totals in
-                guard showProgress else { return }
-                let now = DispatchTime.now()
-                guard now.uptimeNanoseconds - lastProgress.uptimeNanoseconds > 500_000_000 else { return }
-                lastProgress = now
-                let seconds = Double(now.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-                Diagnostics.write(Progress.line(documents: totals.documents, bytes: totals.bytes,
-                                                expectedBytes: totals.expectedBytes, seconds: seconds))
-            })
-            try output.flush()
-        } catch let interruption as Interruption.Requested {
-            try? output.flush()
-            Diagnostics.line("\nlede-classify: interrupted (signal \(interruption.signal)); the records written so far are complete")
-            Foundation.exit(interruption.exitStatus)
-        } catch {
-            exitWith(error)
-        }
-        let totals = classifier.totals
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+
+    /// The closing line on standard error (or the JSON summary).
+    private func summarize(_ totals: BatchClassifier.Totals, seconds: Double, afterProgress: Bool) {
+        let docsPerSecond = Double(totals.documents) / max(seconds, 1e-9), megabytes = Double(totals.bytes) / 1e6
         if jsonSummary {
-            let summary = String(format: "{\"documents\": %d, \"errors\": %d, \"bytes\": %d, \"seconds\": %.3f, \"docs_per_second\": %.0f, \"mb_per_second\": %.2f}\n",
-                                 totals.documents, totals.errors, totals.bytes, seconds, Double(totals.documents) / max(seconds, 1e-9),
-                                 Double(totals.bytes) / 1e6 / max(seconds, 1e-9))
-            Diagnostics.write(summary)
+            Diagnostics.write(String(format: "{\"documents\": %d, \"errors\": %d, \"bytes\": %d, \"seconds\": %.3f, \"docs_per_second\": %.0f, \"mb_per_second\": %.2f}\n",
+                                     totals.documents, totals.errors, totals.bytes, seconds, docsPerSecond, megabytes / max(seconds, 1e-9)))
         } else if !quiet {
-            let summary = String(format: "%@classified %@ (%@), %.1f MB in %.2f s: %.0f docs/s, %.1f MB/s\n",
-                                 showProgress ? "\r" : "", counted(totals.documents, "document"), counted(totals.errors, "error"),
-                                 Double(totals.bytes) / 1e6, seconds,
-                                 Double(totals.documents) / max(seconds, 1e-9), Double(totals.bytes) / 1e6 / max(seconds, 1e-9))
-            Diagnostics.write(summary)
+            Diagnostics.write(String(format: "%@classified %@ (%@), %.1f MB in %.2f s: %.0f docs/s, %.1f MB/s\n",
+                                     afterProgress ? "\r" : "", counted(totals.documents, "document"), counted(totals.errors, "error"),
+                                     megabytes, seconds, docsPerSecond, megabytes / max(seconds, 1e-9)))
         }
-        if totals.errors > 0 { throw ExitCode(1) }
+    }
+
+    private static func seconds(since start: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     }
 }
 
