@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
     ],
     targets: [
         // MARK: - C kernels
@@ -22,7 +23,7 @@ let package = Package(
         // MARK: - Core
         .target(
             name: "Lede",
-            dependencies: ["CLedeSupport"]
+            dependencies: ["CLedeSupport", .product(name: "SystemPackage", package: "swift-system")]
         ),
 
         // MARK: - Executables

@@ -1,9 +1,12 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemPackage
 
-/// Reads and writes on a file descriptor: every system call here goes through `retrying`, which retries
-/// it when a signal interrupts it (EINTR) and tells a descriptor that would block (EAGAIN) from a failure.
+/// Reads and writes on a file descriptor, through swift-system's `FileDescriptor`: every call goes through
+/// `retrying`, which retries it when a signal interrupts it (EINTR) after asking `interrupted` whether to
+/// stop (swift-system's own retry would hide the signal), and tells a descriptor that would block (EAGAIN)
+/// from a failure.
 public enum FileDescriptorIO {
     /// A failed system call: its errno.
     public struct Failure: Error, CustomStringConvertible {
@@ -11,25 +14,39 @@ public enum FileDescriptorIO {
         public var description: String { FileDescriptorIO.describe(code) }
     }
 
-    /// Runs `call` (a `read` or `write`) until no signal interrupts it: its byte count (0 at the end of
+    /// Runs `call` (one `read` or `write`) until no signal interrupts it: its byte count (0 at the end of
     /// input), or nil when a non-blocking descriptor has nothing to give or no room (EAGAIN). `interrupted`
     /// runs before each retry and may throw to stop. Throws `Failure` for any other error.
     @inline(__always)
-    public static func retrying(_ call: () -> Int, interrupted: () throws -> Void = {}) throws -> Int? {
+    public static func retrying(_ call: () throws -> Int, interrupted: () throws -> Void = {}) throws -> Int? {
         while true {
-            let n = call()
-            if n >= 0 { return n }
-            let code = errno
-            if code == EAGAIN || code == EWOULDBLOCK { return nil }
-            guard code == EINTR else { throw Failure(code: code) }
-            try interrupted()
+            do {
+                return try call()
+            } catch let error as Errno where error == .interrupted {
+                try interrupted()
+            } catch let error as Errno where error == .resourceTemporarilyUnavailable || error == .wouldBlock {
+                return nil
+            } catch let error as Errno {
+                throw Failure(code: error.rawValue)
+            }
         }
     }
 
     /// Reads up to `count` bytes into `buffer` (see `retrying`).
     public static func read(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int,
                             interrupted: () throws -> Void = {}) throws -> Int? {
-        try retrying({ Glibc.read(fd, buffer, count) }, interrupted: interrupted)
+        let target = UnsafeMutableRawBufferPointer(start: buffer, count: count)
+        return try retrying({
+            try FileDescriptor(rawValue: fd).read(into: target, retryOnInterrupt: false)
+        }, interrupted: interrupted)
+    }
+
+    /// Writes up to `count` bytes from `bytes` (see `retrying`).
+    static func write(_ fd: Int32, _ bytes: UnsafeRawPointer, count: Int, interrupted: () throws -> Void = {}) throws -> Int? {
+        let source = UnsafeRawBufferPointer(start: bytes, count: count)
+        return try retrying({
+            try FileDescriptor(rawValue: fd).write(source, retryOnInterrupt: false)
+        }, interrupted: interrupted)
     }
 
     /// Writes every byte of `bytes`, or throws with the system's reason.
@@ -38,7 +55,7 @@ public enum FileDescriptorIO {
         while done < bytes.count {
             let written: Int?
             do {
-                written = try retrying { Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done) }
+                written = try write(fd, bytes.baseAddress! + done, count: bytes.count - done)
             } catch let failure as Failure {
                 throw LedeError.io("write failed: \(failure)")
             }
@@ -62,8 +79,8 @@ public enum FileDescriptorIO {
             struct Stop: Error {}
             let written: Int?
             do {
-                written = try retrying({ Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done) },
-                                       interrupted: { if Interruption.pending != nil { throw Stop() } })
+                written = try write(fd, bytes.baseAddress! + done, count: bytes.count - done,
+                                    interrupted: { if Interruption.pending != nil { throw Stop() } })
             } catch let failure as Failure {
                 throw LedeError.io("cannot write output: \(failure)")
             } catch {
@@ -86,7 +103,7 @@ public enum FileDescriptorIO {
         while done < to {
             var target = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
             guard poll(&target, 1, grace) > 0 else { return }
-            guard let n = try? retrying({ Glibc.write(fd, bytes.baseAddress! + done, min(4096, to - done)) }) else { return }
+            guard let n = try? write(fd, bytes.baseAddress! + done, count: min(4096, to - done)) else { return }
             done += n ?? 0
         }
     }
