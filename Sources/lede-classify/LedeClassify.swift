@@ -123,9 +123,9 @@ struct LedeClassify: ParsableCommand {
         let start = DispatchTime.now()
         // From here on, SIGINT, SIGTERM and SIGHUP end the run between whole records, with 128 + N.
         Interruption.install()
-        let classifier = BatchClassifier(model: loadModel(), options: classifierOptions())
-        let output = StandardOutput()
         let showProgress = !quiet && !jsonSummary && isatty(2) == 1 && isatty(1) == 0  // records on the terminal are progress enough
+        let classifier = BatchClassifier(model: loadModel(), options: classifierOptions(showingProgress: showProgress))
+        let output = StandardOutput()
         var lastProgress = DispatchTime.now()
         sayWhatIsRead()
         do {
@@ -162,8 +162,9 @@ struct LedeClassify: ParsableCommand {
         }
     }
 
-    private func classifierOptions() -> BatchClassifier.Options {
+    private func classifierOptions(showingProgress: Bool) -> BatchClassifier.Options {
         var options = BatchClassifier.Options()
+        options.estimatesTotalBytes = showingProgress
         options.threads = min(threads, Parallel.availableCores)
         if threads > Parallel.availableCores && !quiet {
             Diagnostics.line("lede-classify: note: --threads \(threads) capped at the \(Parallel.availableCores) cores available")

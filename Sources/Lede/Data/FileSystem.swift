@@ -74,8 +74,10 @@ public enum FileSystem {
                 }
                 try walk(path, names: children, body, unreadable: unreadable)
             } else if kind == S_IFLNK {
-                if isDirectory(path) { continue }
-                try body(path, regularFileSize(path))
+                var target = stat()  // what the link points to (a dangling link goes to `body`, to be reported)
+                let found = path.withCString({ stat($0, &target) }) == 0
+                if found && target.st_mode & S_IFMT == S_IFDIR { continue }
+                try body(path, found && target.st_mode & S_IFMT == S_IFREG ? Int(target.st_size) : 0)
             } else {
                 try body(path, kind == S_IFREG ? Int(info.st_size) : 0)
             }

@@ -31,7 +31,7 @@ struct JSONLineRecord: Decodable {
         } else if record.contains(.labels), let list = try Self.value([String?].self, of: .labels, in: record) {
             guard list.allSatisfy({ $0 != nil }) else { throw Problem("\"labels\" must be a list of strings") }
             labels = list.compactMap { $0 }
-        } else if record.contains(.labels), try Self.value([JSONIgnored].self, of: .labels, in: record) != nil {
+        } else if (try? record.nestedUnkeyedContainer(forKey: .labels)) != nil {  // a list of other values
             throw Problem("\"labels\" must be a list of strings")
         } else if record.contains(.label), let label = try Self.value(String.self, of: .label, in: record) {
             labels = [label]
@@ -64,11 +64,6 @@ struct JSONLineRecord: Decodable {
             return nil
         }
     }
-}
-
-/// Any JSON value, read and dropped: tells a list from other values.
-private struct JSONIgnored: Decodable {
-    init(from decoder: Decoder) throws {}
 }
 
 /// Decodes lines into `JSONLineRecord`s, with one `JSONDecoder` for all of them: one per reader or thread.

@@ -181,10 +181,12 @@ public final class VocabularyBuilder {
     }
 
     private func take(_ value: inout HashIndex) -> HashIndex {
-        var taken = HashIndex(capacity: 0)
+        var taken = VocabularyBuilder.vacantIndex  // shares its storage: nothing allocated per document
         swap(&taken, &value)
         return taken
     }
+
+    private static let vacantIndex = HashIndex(capacity: 0)
 
     /// Adds the n-gram `hash` of the last `n` tokens (`recent`, ring indexed like `NGramWindow`).
     fileprivate func insert(_ hash: UInt64, length n: Int, recent: [[UInt8]], newest: Int, into index: inout HashIndex) {

@@ -21,6 +21,9 @@ public final class BatchClassifier {
         /// The most bytes one document (file, line or standard input) may have; a larger one gets an error
         /// record instead of exhausting memory or time.
         public var maxDocumentBytes = BatchClassifier.defaultMaxDocumentBytes
+        /// Fill `Totals.expectedBytes` (a progress display's time left): the size of every input named
+        /// is looked up before the run.
+        public var estimatesTotalBytes = false
         public init() {}
     }
 
@@ -28,7 +31,8 @@ public final class BatchClassifier {
         public var documents = 0
         public var errors = 0
         public var bytes = 0
-        /// What `bytes` will reach at the end, once the inputs are listed (nil before, and with standard input).
+        /// What `bytes` will reach at the end, once the inputs are listed (nil before, with standard input,
+        /// and without `Options.estimatesTotalBytes`).
         public var expectedBytes: Int?
     }
 
@@ -84,7 +88,8 @@ public final class BatchClassifier {
     /// batch being scored has gone to `write` (which may itself stop at the request, between whole records).
     public func run(paths: [RawPath], format: InputFormat, write: ([UInt8]) throws -> Void,
                     flush: () throws -> Void = {}, progress: (Totals) -> Void = { _ in }) throws {
-        let reader = DocumentReader(inputs: paths, format: format, maxDocumentBytes: options.maxDocumentBytes)
+        let reader = DocumentReader(inputs: paths, format: format, maxDocumentBytes: options.maxDocumentBytes,
+                                    estimatingTotalBytes: options.estimatesTotalBytes)
         var current = DocumentBatch(), next = DocumentBatch()
         if !formatter.header.isEmpty { try write(formatter.header) }
         let group = DispatchGroup()

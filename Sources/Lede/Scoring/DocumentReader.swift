@@ -42,23 +42,24 @@ final class DocumentReader {
     var onIdle: (() throws -> Void)?
     private static let standardInput = RawPath("-")
     /// The bytes of the inputs, for an estimate of the time left: files given by name count from the
-    /// start, a directory once it is walked (the walk that lists its files); nil with standard input.
+    /// start, a directory once it is walked (the walk that lists its files); nil with standard input, and
+    /// when not estimating.
     private(set) var expectedBytes: Int?
-    private var unwalkedDirectories = 0
+    /// Directories not walked yet; -1: no estimate (standard input, or not asked for).
+    private var unwalkedDirectories = -1
     private var knownBytes = 0
 
+    /// `estimatingTotalBytes`: fill `expectedBytes` (a look-up of each named input's size first).
     init(inputs: [RawPath], format: InputFormat, maxDocuments: Int = 2048, maxBytes: Int = 8 << 20,
-         maxDocumentBytes: Int = .max) {
+         maxDocumentBytes: Int = .max, estimatingTotalBytes: Bool = false) {
         self.inputs = inputs.isEmpty ? [Self.standardInput] : inputs
         self.format = format
         self.maxDocuments = maxDocuments
         self.maxBytes = maxBytes
         self.maxDocumentBytes = maxDocumentBytes
+        guard estimatingTotalBytes, !self.inputs.contains(Self.standardInput) else { return }
+        unwalkedDirectories = 0
         for input in self.inputs {
-            if input == Self.standardInput {
-                unwalkedDirectories = -1  // never known
-                break
-            }
             if format == .files && FileSystem.isDirectory(input) {
                 unwalkedDirectories += 1
             } else {
@@ -139,7 +140,8 @@ final class DocumentReader {
                 pending = [.file(input)]
                 break
             }
-            unwalkedDirectories -= 1
+            let estimating = unwalkedDirectories > 0
+            if estimating { unwalkedDirectories -= 1 }
             do {
                 var found: [Found] = []
                 try FileSystem.walk(input, { path, bytes in
@@ -147,7 +149,7 @@ final class DocumentReader {
                     knownBytes += bytes
                 }, unreadable: { found.append(.unreadable($0, $1)) })
                 pending = found.reversed()
-                if unwalkedDirectories == 0 { expectedBytes = knownBytes }
+                if estimating && unwalkedDirectories == 0 { expectedBytes = knownBytes }
             } catch {
                 failed(batch.store(input), error, into: batch)
                 return true

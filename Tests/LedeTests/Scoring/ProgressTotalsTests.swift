@@ -15,7 +15,9 @@ final class ProgressTotalsTests: XCTestCase {
         let single = directory.appendingPathComponent("single.txt")
         try TestSupport.write("talks between the two governments", to: single)
         let model = try ModelFile.load(TestSupport.packageRoot.appendingPathComponent("models/topics.lede").path)
-        let classifier = BatchClassifier(model: model, options: BatchClassifier.Options())
+        var options = BatchClassifier.Options()
+        options.estimatesTotalBytes = true
+        let classifier = BatchClassifier(model: model, options: options)
         var seen: [BatchClassifier.Totals] = []
         // The directory's files are listed once, by the walk that reads them (single.txt is inside it too).
         try classifier.run(paths: [RawPath(directory.path), RawPath(single.path)], format: .files,
@@ -26,9 +28,13 @@ final class ProgressTotalsTests: XCTestCase {
         XCTAssertEqual(seen.last?.documents, 5)
 
         var lines: [BatchClassifier.Totals] = []
-        try BatchClassifier(model: model, options: BatchClassifier.Options())
+        try BatchClassifier(model: model, options: options)
             .run(paths: [RawPath(single.path)], format: .lines, write: { _ in }, progress: { lines.append($0) })
         XCTAssertEqual(lines.last?.expectedBytes, "talks between the two governments".utf8.count)
+        var unasked: [BatchClassifier.Totals] = []
+        try BatchClassifier(model: model, options: BatchClassifier.Options())
+            .run(paths: [RawPath(single.path)], format: .lines, write: { _ in }, progress: { unasked.append($0) })
+        XCTAssertNil(unasked.last?.expectedBytes, "no sizes are looked up unless asked")
     }
 
     func testTheProgressLineShowsTheTimeLeftOnlyWhenTheTotalIsKnown() {
