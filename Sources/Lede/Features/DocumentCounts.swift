@@ -89,21 +89,22 @@ final class DocumentCounts {
             var distinct = self.distinct
             for j in k..<(k + room) {
                 let key = input[j]
-                var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+                var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) &>> shift)
                 var entry = entries[slot]
-                if _slowPath(entry.generation == generation && entry.key != key) {
+                // One rarely taken branch (another key holds the home slot), not one per condition.
+                if _slowPath(DocumentCounts.bit(entry.generation == generation) & DocumentCounts.bit(entry.key != key) != 0) {
                     repeat {
                         slot = (slot &+ 1) & mask
                         entry = entries[slot]
                     } while entry.generation == generation && entry.key != key
                 }
-                let isNew = entry.generation != generation
-                let index = isNew ? distinct : Int(entry.index)
+                let isNew = DocumentCounts.bit(entry.generation != generation)
+                let index = isNew != 0 ? distinct : Int(entry.index)
                 entries[slot] = Entry(key: key, index: Int32(truncatingIfNeeded: index), generation: generation)
                 keys[index] = key
                 // 1 for a new key, else one more: a multiply, not a branch.
-                counts[index] = counts[index] &* UInt32(isNew ? 0 : 1) &+ 1
-                distinct &+= isNew ? 1 : 0
+                counts[index] = counts[index] &* UInt32(1 &- isNew) &+ 1
+                distinct &+= Int(isNew)
             }
             self.distinct = distinct
             k += room
@@ -112,6 +113,10 @@ final class DocumentCounts {
             }
         }
     }
+
+    /// 1 for true, 0 for false, as a value (no branch).
+    @inline(__always)
+    private static func bit(_ condition: Bool) -> UInt8 { unsafeBitCast(condition, to: UInt8.self) }
 
     /// Moves the document to a table of twice the capacity (the large one, grown when it is too small).
     /// A new generation makes every entry there stale, whatever document or capacity wrote it.

@@ -25,6 +25,8 @@ public final class Featurizer {
     // (shared counts would bounce between cores when several threads score at once).
     private let idf: UnsafePointer<Float>
     private let sublinearTF: Bool
+    /// `TFIDFWeighting.sublinearTFTable`, held here so that no term reaches for a global.
+    private let tfTable = TFIDFWeighting.sublinearTFTable
     private let norm: VectorNorm
     private let slots: UnsafeRawPointer?
     private let tags: UnsafePointer<UInt8>?
@@ -113,9 +115,14 @@ public final class Featurizer {
                 while weightAddressCapacity < n { weightAddressCapacity *= 2 }
                 weightAddresses = weightAddresses.reallocated(capacity: weightAddressCapacity, keeping: 0)
             }
-            let candidates = self.candidates, ring = 2 * ahead - 1
+            v.reserve(n)
+            let candidates = self.candidates, ring = 2 * ahead - 1, addresses = weightAddresses
+            let columns = v.columns, values = v.values, tfTable = self.tfTable
+            var found = 0
             // Three stages, `ahead` n-grams apart: fetch the tags at a key's home slot; scan them for the
-            // key's tag and fetch the slot found; read the slot.
+            // key's tag and fetch the slot found; read the slot. Whether an n-gram is in the vocabulary is
+            // as good as random, so no branch depends on it: a miss reads slot 0 (cached) instead, its
+            // entry is written past the vector's end and not counted, and it adds 0 to the norm's sum.
             for i in 0..<(n + 2 * ahead) {
                 if i < n { lede_prefetch(tags + (Int(truncatingIfNeeded: keys[i]) & mask)) }
                 let scanned = i - ahead
@@ -124,23 +131,27 @@ public final class Featurizer {
                     let candidate = VocabularyTable.candidate(VocabularyTable.tag(key), from: Int(truncatingIfNeeded: key) & mask,
                                                               tags: tags, mask: mask)
                     candidates[scanned & ring] = candidate
-                    if candidate >= 0 { lede_prefetch(slots + candidate * stride) }
+                    lede_prefetch(slots + max(candidate, 0) * stride)
                 }
                 let e = i - 2 * ahead
                 guard e >= 0 else { continue }
                 let candidate = candidates[e & ring]
-                guard candidate >= 0 else { continue }  // not in the vocabulary
-                var address = slots + candidate * stride
+                var address = slots + max(candidate, 0) * stride
                 var slot = address.load(as: VocabularyTable.Slot.self)
-                if _slowPath(slot.key != keys[e]) {  // another n-gram with the same tag: probe on
+                var isFound = candidate >= 0
+                if _slowPath(isFound && slot.key != keys[e]) {  // another n-gram with the same tag: probe on
                     (slot, address) = VocabularyTable.probe(keys[e], base: slots, stride: stride, mask: mask)
-                    guard slot.column >= 0 else { continue }
+                    isFound = slot.column >= 0
                 }
-                let x = TFIDFWeighting.weight(count: Float(occurrences[e]), idf: slot.idf, sublinearTF: sublinearTF)
-                weightAddresses[v.count] = address + VocabularyTable.slotHeaderBytes
-                v.append(column: slot.column, value: Float(x))
-                total += TFIDFWeighting.normTerm(x, norm)
+                let x = TFIDFWeighting.weight(count: occurrences[e], idf: slot.idf, sublinearTF: sublinearTF, table: tfTable)
+                addresses[found] = address + VocabularyTable.slotHeaderBytes
+                columns[found] = slot.column
+                values[found] = Float(x)
+                let counted = isFound ? 1 : 0
+                total += TFIDFWeighting.normTerm(x, norm) * Double(counted)
+                found &+= counted
             }
+            v.count = found
         } else {
             let ahead = Featurizer.lookahead
             for i in 0..<min(ahead, n) { lede_prefetch(idf + Int(keys[i])) }
@@ -148,7 +159,7 @@ public final class Featurizer {
                 if i + ahead < n { lede_prefetch(idf + Int(keys[i + ahead])) }
                 let column = Int(keys[i])
                 fetchRow(column)
-                let x = TFIDFWeighting.weight(count: Float(occurrences[i]), idf: idf[column], sublinearTF: sublinearTF)
+                let x = TFIDFWeighting.weight(count: occurrences[i], idf: idf[column], sublinearTF: sublinearTF, table: tfTable)
                 v.append(column: Int32(column), value: Float(x))
                 total += TFIDFWeighting.normTerm(x, norm)
             }

@@ -26,6 +26,12 @@ public final class SparseVector {
         count += 1
     }
 
+    /// Makes room for `entries` entries in all (the buffers may move; their entries are kept).
+    @inline(__always)
+    func reserve(_ entries: Int) {
+        while capacity < entries { grow() }
+    }
+
     private func grow() {
         let newCapacity = capacity * 2
         columns = columns.reallocated(capacity: newCapacity, keeping: count)

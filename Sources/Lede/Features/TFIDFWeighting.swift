@@ -31,13 +31,23 @@ enum TFIDFWeighting {
         var tf = Double(count)
         if sublinear && tf != 1 {  // most counts are 1, and ln 1 = 0
             let small = Int(count)
-            tf = small < sublinearTable.count ? sublinearTFTable[small] : 1 + PortableMath.log(tf)
+            tf = small < sublinearTableSize ? sublinearTFTable[small] : 1 + PortableMath.log(tf)
         }
         return tf * Double(idf)
     }
 
+    /// The same weight for an integer count, with `table` = `sublinearTFTable`: a table entry (entry 1 is
+    /// exactly 1) for the counts below its size, without a branch on whether the count is 1.
+    @inline(__always)
+    static func weight(count: UInt32, idf: Float, sublinearTF sublinear: Bool, table: UnsafePointer<Double>) -> Double {
+        let small = Int(count), counted = Double(Float(count))  // through Float, as the other form
+        let tf = !sublinear ? counted : small < sublinearTableSize ? table[small] : 1 + PortableMath.log(counted)
+        return tf * Double(idf)
+    }
+
     /// `1 + ln c` for the small counts c that most repeated terms have, the same values `PortableMath.log` gives.
-    static let sublinearTable: [Double] = (0..<64).map { 1 + PortableMath.log(Double($0)) }
+    static let sublinearTableSize = 64
+    static let sublinearTable: [Double] = (0..<sublinearTableSize).map { $0 == 1 ? 1 : 1 + PortableMath.log(Double($0)) }
     /// The table as a pointer that lives as long as the process (no array access per term).
     static var sublinearTFTable: UnsafePointer<Double> { sublinearPermanent.pointer }
     private static let sublinearPermanent = PermanentTable(sublinearTable)

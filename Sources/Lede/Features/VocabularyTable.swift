@@ -128,16 +128,18 @@ public struct VocabularyTable: Sendable {
     }
 
     /// The first slot at or after `index` whose tag is `tag`, or -1 when an empty slot comes first: 16
-    /// tags compared at once, and a loop only past 16 full slots in a row.
+    /// tags compared at once, and a loop only past 16 full slots in a row. Whether a key is in the
+    /// vocabulary is as good as random, so the answer is selected, not branched on.
     @inline(__always)
     static func candidate(_ tag: UInt8, from index: Int, tags: UnsafePointer<UInt8>, mask: Int) -> Int {
         let masks = lede_tag_masks16(tags + index, tag)
         let match = masks & 0xFFFF, empty = masks >> 16
         let beforeEmpty = empty == 0 ? UInt32(0xFFFF) : (empty & (0 &- empty)) &- 1
         let found = match & beforeEmpty
-        if found != 0 { return (index + found.trailingZeroBitCount) & mask }
-        if empty != 0 { return -1 }
-        return candidateScan(tag, from: (index + 16) & mask, tags: tags, mask: mask)
+        if _slowPath(found | empty == 0) {
+            return candidateScan(tag, from: (index + 16) & mask, tags: tags, mask: mask)
+        }
+        return found != 0 ? (index + found.trailingZeroBitCount) & mask : -1
     }
 
     private static func candidateScan(_ tag: UInt8, from index: Int, tags: UnsafePointer<UInt8>, mask: Int) -> Int {

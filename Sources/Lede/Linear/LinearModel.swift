@@ -74,27 +74,12 @@ public struct LinearModel: Sendable {
         Probabilities.apply(z, count: labels.count, multiLabel: multiLabel)
     }
 
-    /// The predicted labels' indices for probabilities `p`, most probable first.
-    /// - Parameters:
-    ///   - threshold: overrides every label's threshold (and makes single-label models threshold too).
-    ///   - topK: keeps at most this many labels; for single-label models, the K most probable.
+    /// The rule from probabilities to predicted labels.
+    public var decision: LabelDecision { LabelDecision(multiLabel: multiLabel, thresholds: thresholds) }
+
+    /// The predicted labels' indices for probabilities `p`, most probable first (`LabelDecision.decide`).
     public func decide(_ p: UnsafePointer<Float>, threshold: Float? = nil, topK: Int? = nil, into chosen: inout [Int]) {
-        chosen.removeAll(keepingCapacity: true)
-        let k = labels.count
-        if !multiLabel && threshold == nil {
-            var best = 0
-            for label in 1..<max(k, 1) where p[label] > p[best] { best = label }
-            chosen.append(best)
-            if let topK, topK > 1 {
-                chosen = Array((0..<k).sorted { p[$0] != p[$1] ? p[$0] > p[$1] : $0 < $1 }.prefix(topK))
-            }
-            return
-        }
-        for label in 0..<k where p[label] >= (threshold ?? thresholds[label]) {
-            chosen.append(label)
-        }
-        chosen.sort { p[$0] != p[$1] ? p[$0] > p[$1] : $0 < $1 }
-        if let topK, chosen.count > topK { chosen.removeLast(chosen.count - topK) }
+        decision.decide(p, threshold: threshold, topK: topK, into: &chosen)
     }
 }
 

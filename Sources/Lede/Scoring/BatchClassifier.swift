@@ -45,9 +45,12 @@ public final class BatchClassifier {
     static let slicesPerThread = 16
     public static let defaultMaxDocumentBytes = 64 << 20
 
-    /// A thread's scratch state.
+    /// A thread's scratch state, and its own copies of what every record reads (the decision rule, the
+    /// formatter), so that threads share no reference count on the per-document path.
     final class Worker {
         let scorer: DocumentScorer
+        let decision: LabelDecision
+        let formatter: RecordFormatter
         var chosen: [Int] = []
         /// The text of the current HTML document, and the UTF-8 form of the current UTF-16 one.
         var text: [UInt8] = []
@@ -55,13 +58,23 @@ public final class BatchClassifier {
         /// Reads the lines of JSONL input.
         let json = InputRecordParser.jsonDecoder()
 
-        init(model: LedeModel) {
+        init(model: LedeModel, options: Options) {
             scorer = DocumentScorer(model: model)
+            decision = model.linear.decision.withOwnStorage()
+            formatter = RecordFormatter(format: options.format, labels: model.labels,
+                                        scores: ScoreFormat(digits: options.scoreDigits))
         }
     }
 
-    /// One slice's records and counts.
+    /// One slice's records and counts, held by the batch between runs of its slice.
     final class Slice {
+        var records = SliceRecords()
+    }
+
+    /// What a slice produced: filled in a local of the thread that runs the slice, then stored in its
+    /// `Slice` once (slices of different threads lie side by side in memory: writing them per record
+    /// would bounce their cache lines between cores).
+    struct SliceRecords {
         var output: [UInt8] = []
         var errors = 0
         var bytes = 0
@@ -71,7 +84,7 @@ public final class BatchClassifier {
         self.model = model
         self.options = options
         formatter = RecordFormatter(format: options.format, labels: model.labels, scores: ScoreFormat(digits: options.scoreDigits))
-        workers = (0..<max(1, options.threads)).map { _ in Worker(model: model) }
+        workers = (0..<max(1, options.threads)).map { _ in Worker(model: model, options: options) }
         slices = (0..<(workers.count * BatchClassifier.slicesPerThread)).map { _ in Slice() }
     }
 
@@ -103,9 +116,9 @@ public final class BatchClassifier {
             totals.bytes += batch.inputBytes
             totals.expectedBytes = reader.expectedBytes
             for slice in slices {
-                try write(slice.output)
-                totals.errors += slice.errors
-                totals.bytes += slice.bytes
+                try write(slice.records.output)
+                totals.errors += slice.records.errors
+                totals.bytes += slice.records.bytes
             }
             progress(totals)
         }
@@ -145,31 +158,35 @@ public final class BatchClassifier {
         let perSlice = (batch.count + slices.count - 1) / slices.count
         Parallel.forEach(blocks: slices.count, threads: workers.count) { index, thread in
             let slice = slices[index], worker = workers[thread]
-            slice.output.removeAll(keepingCapacity: true)
-            slice.errors = 0
-            slice.bytes = 0
+            var records = slice.records
+            slice.records = SliceRecords()  // the local is now the output buffer's only reference
+            records.output.removeAll(keepingCapacity: true)
+            records.errors = 0
+            records.bytes = 0
             let end = min(batch.count, (index + 1) * perSlice)
-            guard index * perSlice < end else { return }
-            batch.bytes.withUnsafeBytes { buffer in
-                for d in index * perSlice..<end {
-                    process(batch.documents[d], buffer, worker, slice)
+            if index * perSlice < end {
+                batch.bytes.withUnsafeBytes { buffer in
+                    for d in index * perSlice..<end {
+                        process(batch.documents[d], buffer, worker, &records)
+                    }
                 }
             }
+            slice.records = records
         }
     }
 
-    private func process(_ document: PendingDocument, _ buffer: UnsafeRawBufferPointer, _ worker: Worker, _ slice: Slice) {
+    private func process(_ document: PendingDocument, _ buffer: UnsafeRawBufferPointer, _ worker: Worker, _ slice: inout SliceRecords) {
         let id = UnsafeRawBufferPointer(rebasing: buffer[document.id])
         switch document.source {
         case .inline:
-            score(id: id, text: UnsafeRawBufferPointer(rebasing: buffer[document.text]), worker, slice)
+            score(id: id, text: UnsafeRawBufferPointer(rebasing: buffer[document.text]), worker, &slice)
         case .file(let path):
             do {
                 let file = try FileContents(path: path, limit: options.maxDocumentBytes)
                 slice.bytes += file.bytes.count
-                score(id: id, text: file.bytes, worker, slice)
+                score(id: id, text: file.bytes, worker, &slice)
             } catch {
-                fail(id: id, message: (error as? LedeError)?.message ?? String(describing: error), slice)
+                fail(id: id, message: (error as? LedeError)?.message ?? String(describing: error), &slice)
             }
         case .record(let format):
             let line = UnsafeRawBufferPointer(rebasing: buffer[document.text])
@@ -177,63 +194,63 @@ public final class BatchClassifier {
             case .success(let record):
                 if let recordID = record.id {
                     recordID.withUnsafeBytes { idBytes in
-                        record.text.withUnsafeBytes { score(id: idBytes, text: $0, worker, slice) }
+                        record.text.withUnsafeBytes { score(id: idBytes, text: $0, worker, &slice) }
                     }
                 } else {
-                    record.text.withUnsafeBytes { score(id: id, text: $0, worker, slice) }
+                    record.text.withUnsafeBytes { score(id: id, text: $0, worker, &slice) }
                 }
             case .failure(let problem):
-                fail(id: id, message: problem.message, slice)
+                fail(id: id, message: problem.message, &slice)
             }
         case .failed(let message):
-            fail(id: id, message: message, slice)
+            fail(id: id, message: message, &slice)
         }
     }
 
-    private func score(id: UnsafeRawBufferPointer, text: UnsafeRawBufferPointer, _ worker: Worker, _ slice: Slice) {
-        guard UTF16Text.hasByteOrderMark(text) else { return scoreUTF8(id: id, text: text, worker, slice) }
+    private func score(id: UnsafeRawBufferPointer, text: UnsafeRawBufferPointer, _ worker: Worker, _ slice: inout SliceRecords) {
+        guard UTF16Text.hasByteOrderMark(text) else { return scoreUTF8(id: id, text: text, worker, &slice) }
         let invalid = UTF16Text.transcode(text, into: &worker.decoded)
         if invalid > 0 {
-            return fail(id: id, message: "not valid UTF-16 (\(invalid) invalid code units after the byte-order mark); convert it first, e.g. iconv -f utf-16 -t utf-8", slice)
+            return fail(id: id, message: "not valid UTF-16 (\(invalid) invalid code units after the byte-order mark); convert it first, e.g. iconv -f utf-16 -t utf-8", &slice)
         }
-        worker.decoded.withUnsafeBytes { scoreUTF8(id: id, text: $0, worker, slice) }
+        worker.decoded.withUnsafeBytes { scoreUTF8(id: id, text: $0, worker, &slice) }
     }
 
     /// Scores UTF-8 text, or the text of an HTML page with `options.html`.
-    private func scoreUTF8(id: UnsafeRawBufferPointer, text: UnsafeRawBufferPointer, _ worker: Worker, _ slice: Slice) {
+    private func scoreUTF8(id: UnsafeRawBufferPointer, text: UnsafeRawBufferPointer, _ worker: Worker, _ slice: inout SliceRecords) {
         guard options.html else {
-            return worker.scorer.score(text) { record(id: id, probabilities: $0, worker, slice) }
+            return worker.scorer.score(text) { record(id: id, probabilities: $0, worker, &slice) }
         }
         HTMLText.extract(text, into: &worker.text)
         worker.text.withUnsafeBytes { text in
-            worker.scorer.score(text) { record(id: id, probabilities: $0, worker, slice) }
+            worker.scorer.score(text) { record(id: id, probabilities: $0, worker, &slice) }
         }
     }
 
     /// Appends the record of the document the worker's scorer just scored: an error record when its text
     /// was binary, not UTF-8 or empty.
-    private func record(id: UnsafeRawBufferPointer, probabilities p: UnsafeBufferPointer<Float>, _ worker: Worker, _ slice: Slice) {
+    private func record(id: UnsafeRawBufferPointer, probabilities p: UnsafeBufferPointer<Float>, _ worker: Worker, _ slice: inout SliceRecords) {
         let tokenizer = worker.scorer.featurizer.tokenizer
         if tokenizer.nulByteCount > 0 {
-            return fail(id: id, message: "binary data (\(tokenizer.nulByteCount) NUL bytes), not text", slice)
+            return fail(id: id, message: "binary data (\(tokenizer.nulByteCount) NUL bytes), not text", &slice)
         }
         if tokenizer.invalidByteCount > 0 {
-            return fail(id: id, message: "not valid UTF-8 (\(tokenizer.invalidByteCount) invalid bytes); convert it first, e.g. iconv -f latin1 -t utf-8", slice)
+            return fail(id: id, message: "not valid UTF-8 (\(tokenizer.invalidByteCount) invalid bytes); convert it first, e.g. iconv -f latin1 -t utf-8", &slice)
         }
         if worker.scorer.featurizer.tokenCount == 0 {
-            return fail(id: id, message: "empty document: no words to classify", slice)
+            return fail(id: id, message: "empty document: no words to classify", &slice)
         }
-        model.linear.decide(p.baseAddress!, threshold: options.threshold, topK: options.topK, into: &worker.chosen)
+        worker.decision.decide(p.baseAddress!, threshold: options.threshold, topK: options.topK, into: &worker.chosen)
         guard options.explain > 0 else {
-            return formatter.appendScored(id: id, chosen: worker.chosen, probabilities: p.baseAddress!, to: &slice.output)
+            return worker.formatter.appendScored(id: id, chosen: worker.chosen, probabilities: p.baseAddress!, to: &slice.output)
         }
         let explained = options.explainAll ? Array(0..<model.labels.count) : worker.chosen
         let explanations = explained.map { worker.scorer.explain(label: $0, top: options.explain) }
-        formatter.appendScored(id: id, chosen: worker.chosen, probabilities: p.baseAddress!, explanations: explanations,
+        worker.formatter.appendScored(id: id, chosen: worker.chosen, probabilities: p.baseAddress!, explanations: explanations,
                                space: model.space, to: &slice.output)
     }
 
-    private func fail(id: UnsafeRawBufferPointer, message: String, _ slice: Slice) {
+    private func fail(id: UnsafeRawBufferPointer, message: String, _ slice: inout SliceRecords) {
         slice.errors += 1
         formatter.appendError(id: id, message: message, to: &slice.output)
     }

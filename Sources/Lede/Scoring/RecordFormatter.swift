@@ -15,6 +15,8 @@ public struct RecordFormatter: Sendable {
     public let labels: [String]
     private let escapedLabels: [[UInt8]]
     private let scoreKeys: [[UInt8]]
+    private let labelsKey = Array(", \"labels\": [".utf8)
+    private let scoresKey = Array("], \"scores\": {".utf8)
     public let scores: ScoreFormat
 
     public init(format: Format, labels: [String], scores: ScoreFormat = ScoreFormat()) {
@@ -52,13 +54,13 @@ public struct RecordFormatter: Sendable {
         case .jsonl:
             out.append(contentsOf: [0x7B, 0x22, 0x69, 0x64, 0x22, 0x3A, 0x20])  // {"id": 
             RecordFormatter.appendJSONString(id, to: &out)
-            out.append(contentsOf: RecordFormatter.labelsKey)
+            out.append(contentsOf: labelsKey)
             for (n, label) in chosen.enumerated() {
                 if n > 0 { out.append(contentsOf: [0x2C, 0x20]) }
                 out.append(contentsOf: escapedLabels[label])
             }
-            out.append(contentsOf: RecordFormatter.scoresKey)
-            for label in 0..<labels.count {
+            out.append(contentsOf: scoresKey)
+            for label in 0..<scoreKeys.count {
                 out.append(contentsOf: scoreKeys[label])
                 scores.append(probabilities[label], to: &out)
             }
@@ -100,8 +102,6 @@ public struct RecordFormatter: Sendable {
         }
     }
 
-    static let labelsKey = Array(", \"labels\": [".utf8)
-    static let scoresKey = Array("], \"scores\": {".utf8)
     static let hex = Array("0123456789abcdef".utf8)
 
     /// Appends `bytes` as a JSON string: quotes, `\"`, `\\`, control characters as `\uXXXX`, valid UTF-8 as

@@ -14,17 +14,19 @@ public struct ScoreFormat: Sendable {
     /// Significant digits, in `digitRange`.
     public let digits: Int
     private let limit: Double
-    private static let powers: [Double] = (0...22).map { exponent in (0..<exponent).reduce(1.0) { value, _ in value * 10 } }
+    /// 10^0 ... 10^22, exact. Each format holds its own copy: formats made per thread then share no
+    /// reference count (a shared one would bounce between cores on every record).
+    private let powers: [Double] = (0...22).map { exponent in (0..<exponent).reduce(1.0) { value, _ in value * 10 } }
 
     public init(digits: Int = ScoreFormat.defaultDigits) {
         precondition(ScoreFormat.digitRange.contains(digits), "significant digits must be within \(ScoreFormat.digitRange)")
         self.digits = digits
-        limit = ScoreFormat.powers[digits]
+        limit = powers[digits]
     }
 
     /// `x * 10^k`, exact for 0 <= k <= 22 (one rounding of the product); more roundings beyond, where
     /// x is below 1e-16 (k reaches 53 for the smallest float).
-    private static func scale(_ x: Double, by k: Int) -> Double {
+    private func scale(_ x: Double, by k: Int) -> Double {
         guard k >= 0 else { return x / powers[min(-k, 22)] }
         var result = x, left = k
         while left > 22 {
@@ -41,19 +43,19 @@ public struct ScoreFormat: Sendable {
         guard x > 0 else { out.append(0x30); return }
         // x = scaled * 10^(exponent - digits + 1), with scaled of exactly `digits` digits.
         var exponent = Int(floor(log10(x)))
-        var scaled = ScoreFormat.scale(x, by: digits - 1 - exponent).rounded(.toNearestOrEven)
+        var scaled = scale(x, by: digits - 1 - exponent).rounded(.toNearestOrEven)
         if scaled < limit / 10 {  // log10 rounded up across a power of ten
             exponent -= 1
-            scaled = ScoreFormat.scale(x, by: digits - 1 - exponent).rounded(.toNearestOrEven)
+            scaled = scale(x, by: digits - 1 - exponent).rounded(.toNearestOrEven)
         }
         if scaled >= limit {  // rounding carried into one more digit (or log10 rounded down)
             exponent += 1
-            scaled = ScoreFormat.scale(x, by: digits - 1 - exponent).rounded(.toNearestOrEven)
+            scaled = scale(x, by: digits - 1 - exponent).rounded(.toNearestOrEven)
         }
         let value = UInt64(scaled)
         /// The significant digit at `index` (0: the first), as an ASCII byte.
         func digit(_ index: Int) -> UInt8 {
-            UInt8(0x30 + (value / UInt64(ScoreFormat.powers[digits - 1 - index])) % 10)
+            UInt8(0x30 + (value / UInt64(powers[digits - 1 - index])) % 10)
         }
         var significant = digits  // trailing zeros are dropped
         while significant > 1 && digit(significant - 1) == 0x30 { significant -= 1 }
