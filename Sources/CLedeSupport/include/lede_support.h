@@ -12,9 +12,10 @@ static inline __attribute__((always_inline)) void lede_prefetch(const void *addr
     __builtin_prefetch(address, 0, 3);
 }
 
-/// sum[i] += scale * codes[i] for i < count: one word vector's 8-bit codes added to a document's sum.
-/// Built for AVX2 and for the baseline; the first call picks the one the CPU runs.
-void lede_add_scaled_codes(float *sum, const int8_t *codes, float scale, long count);
+/// For each row r < rows in order, sum[i] = sum[i] + scales[r] * codes[r][i] for i < count: a document's
+/// word vectors (8-bit codes) added to its sum, each element's additions in row order. Built for AVX2
+/// and for the baseline; the first call picks the one the CPU runs.
+void lede_add_scaled_rows(float *sum, const int8_t *const *codes, const float *scales, long rows, long count);
 
 /// C = op(A) B in single precision, every element summed in one fixed order whatever the CPU:
 /// `C[i][j] = (...((0 + A(i,0) B[0][j]) + A(i,1) B[1][j]) + ...) + A(i,k-1) B[k-1][j]`, each product and

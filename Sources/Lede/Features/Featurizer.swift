@@ -140,7 +140,8 @@ public final class Featurizer {
                 var slot = address.load(as: VocabularyTable.Slot.self)
                 var isFound = candidate >= 0
                 if _slowPath(isFound && slot.key != keys[e]) {  // another n-gram with the same tag: probe on
-                    (slot, address) = VocabularyTable.probe(keys[e], base: slots, stride: stride, mask: mask)
+                    (slot, address) = VocabularyTable.probe(keys[e], after: candidate, base: slots, stride: stride,
+                                                            tags: tags, mask: mask)
                     isFound = slot.column >= 0
                 }
                 let x = TFIDFWeighting.weight(count: occurrences[e], idf: slot.idf, sublinearTF: sublinearTF, table: tfTable)

@@ -6,8 +6,11 @@ import CLedeSupport
 /// distinct n-gram touches one cache line.
 ///
 /// Slot layout: n-gram hash (UInt64) at 0, column (Int32, -1 = empty slot) at 8, idf (Float32) at 12,
-/// then `stride - 16` bytes for the weights. Capacity is a power of two at least twice the number of
-/// entries; the slot of hash `h` is `h & (capacity - 1)` (the hashes are already well mixed), probing linearly.
+/// then `stride - 16` bytes for the weights. Capacity is the smallest power of two that keeps the table
+/// at most `maximumLoad` (4/5) full; the slot of hash `h` is `h & (capacity - 1)` (the hashes are already
+/// well mixed), probing linearly. So full a table is fine because lookups scan tags, not slots: a long
+/// run of taken slots costs a few more tag bytes in cache, while the smaller table halves the model
+/// file, its load time and the memory that scoring spreads its reads over.
 ///
 /// Beside the slots, one byte per slot (`tags`, derived, never stored): 0 for an empty slot, else
 /// `tag(hash)`, seven more bits of the hash. A lookup scans the tags (a table small enough for the
@@ -31,6 +34,14 @@ public struct VocabularyTable: Sendable {
 
     public static let slotHeaderBytes = 16
 
+    /// The fullest a table is built: 4/5 of its slots taken.
+    public static let maximumLoad = (taken: 4, slots: 5)
+
+    /// Whether `capacity` slots hold `count` entries within `maximumLoad`.
+    public static func holds(_ count: Int, capacity: Int) -> Bool {
+        count * maximumLoad.slots <= capacity * maximumLoad.taken
+    }
+
     /// The slots, `capacity * stride` bytes.
     public let memory: Storage<UInt8>
     /// Bytes per slot: 16, or a power of two holding the weights as well.
@@ -52,7 +63,7 @@ public struct VocabularyTable: Sendable {
                 fill: ((Int, UnsafeMutableRawPointer) -> Void)? = nil) {
         precondition(hashes.count == idf.count && stride >= VocabularyTable.slotHeaderBytes && stride % 16 == 0)
         var capacity = 16
-        while capacity < hashes.count * 2 { capacity <<= 1 }
+        while !VocabularyTable.holds(hashes.count, capacity: capacity) { capacity <<= 1 }
         let mask = capacity - 1
         let memory = Storage<UInt8>(zeroed: capacity * stride)
         let base = UnsafeMutableRawPointer(mutating: memory.base)
@@ -121,7 +132,7 @@ public struct VocabularyTable: Sendable {
     }
 
     /// Column of `hash`, or -1 when it is not in the vocabulary.
-    /// - Complexity: O(1) expected (load factor at most 1/2).
+    /// - Complexity: O(1) expected (load factor at most 4/5).
     @inline(__always)
     public func column(of hash: UInt64) -> Int {
         Int(VocabularyTable.probe(hash, base: UnsafeRawPointer(memory.base), stride: stride, mask: mask).slot.column)
@@ -149,6 +160,23 @@ public struct VocabularyTable: Sendable {
             if t == tag { return index }
             if t == 0 { return -1 }
             index = (index + 1) & mask
+        }
+    }
+
+    /// The slot holding `hash` and its address, found through the tags from the slot after `candidate`
+    /// on (a slot whose tag matched but whose hash did not), or an empty slot (column -1) at `base` when
+    /// the vocabulary does not hold it: slots whose tag differs are not read.
+    @inline(never)
+    static func probe(_ hash: UInt64, after candidate: Int, base: UnsafeRawPointer, stride: Int,
+                      tags: UnsafePointer<UInt8>, mask: Int) -> (slot: Slot, address: UnsafeRawPointer) {
+        let tag = VocabularyTable.tag(hash)
+        var index = candidate
+        while true {
+            index = VocabularyTable.candidate(tag, from: (index + 1) & mask, tags: tags, mask: mask)
+            guard index >= 0 else { return (.empty, base) }
+            let address = base + index * stride
+            let slot = address.load(as: Slot.self)
+            if slot.key == hash { return (slot, address) }
         }
     }
 

@@ -24,14 +24,17 @@ import Glibc
 ///   WVSC  Float32 word-vector scale per row
 /// ```
 /// (the vocabulary and term sections are absent for hashing models, HROW from vocabulary models; the
-/// word-vector ones and WGHT only in models with word vectors). Format 3 holds each feature's hash, idf
-/// and weights in one slot, as the scorer reads them (formats 1 and 2 kept them in four arrays, and are
-/// refused with a message to retrain). Loading copies the file and uses the arrays in
+/// word-vector ones and WGHT only in models with word vectors). Since format 3 each feature's hash, idf
+/// and weights lie in one slot, as the scorer reads them (formats 1 and 2 kept them in four arrays, and
+/// are refused with a message to retrain); format 4 fills vocabulary tables up to 4/5 instead of 1/2
+/// (format 3 files are read as they are). Loading copies the file and uses the arrays in
 /// place; it refuses files that are too short, foreign, of another format, inconsistent or corrupt, with
 /// a message that says which.
 public enum ModelFile {
     public static let magic: [UInt8] = Array("LEDEMODL".utf8)
-    public static let formatVersion: UInt32 = 3
+    public static let formatVersion: UInt32 = 4
+    /// The oldest format this Lede reads: format 3 differs only in keeping vocabulary tables at most half full.
+    public static let oldestReadableVersion: UInt32 = 3
     static let headerSize = 64
     static let entrySize = 32
     static let alignment = 64

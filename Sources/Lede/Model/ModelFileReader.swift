@@ -40,7 +40,7 @@ struct ModelFileReader {
             throw fail("model format \(version) is newer than this Lede reads (format \(formatVersion)); upgrade Lede or retrain the model")
         }
         guard version >= 1, get(12) as UInt32 == UInt32(headerSize) else { throw fail("corrupt model header (bad version or header size)") }
-        guard version == formatVersion else {
+        guard version >= ModelFile.oldestReadableVersion else {
             throw fail("model format \(version) was written by an older Lede, whose vocabulary layout this one no longer reads; retrain the model with this lede-train (the same command and data give the same model)")
         }
         let declaredSize: UInt64 = get(24)
@@ -166,7 +166,7 @@ struct ModelFileReader {
             throw fail("corrupt model: section \(tag) has \(s.elementSize)-byte slots; \(rows.labels) labels take \(rows.stride)")
         }
         let n = s.length / rows.stride
-        guard exact ? n == count : (n >= 2 * count && n & (n - 1) == 0) else {
+        guard exact ? n == count : (VocabularyTable.holds(count, capacity: n) && n & (n - 1) == 0) else {
             throw fail("corrupt model: the \(tag) table of \(n) slots does not match \(count) columns")
         }
         let memory = storage(s, as: UInt8.self, count: s.length)

@@ -19,6 +19,9 @@ public struct WordVectors: Sendable {
     public let rowOfColumn: Storage<Int32>
     public let codes: Storage<Int8>
     public let scales: Storage<Float>
+    /// Bit j set when column j has a row (derived from `rowOfColumn`): a document's other columns, its
+    /// bigrams among them, are passed over in a table small enough for the core's own cache.
+    let hasRow: Storage<UInt64>
 
     public var rows: Int { scales.count }
 
@@ -31,6 +34,9 @@ public struct WordVectors: Sendable {
         self.rowOfColumn = rowOfColumn
         self.codes = codes
         self.scales = scales
+        var bits = [UInt64](repeating: 0, count: (firstColumn + 63) / 64)
+        for column in 0..<firstColumn where rowOfColumn[column] >= 0 { bits[column >> 6] |= 1 << UInt64(column & 63) }
+        hasRow = Storage(bits)
     }
 
     /// Quantizes `vectors` (one row of `dimensions` values per entry of `columnOfRow`) for the columns of a
@@ -53,27 +59,68 @@ public struct WordVectors: Sendable {
                   codes: Storage(codes), scales: Storage(scales))
     }
 
-    /// Appends the dense features of the document in `vector` (its tf-idf entries) to it; `scratch`
-    /// holds `dimensions` floats.
-    @inline(__always)
-    public func append(to vector: SparseVector, scratch m: UnsafeMutablePointer<Float>) {
-        let d = dimensions
-        m.update(repeating: 0, count: d)
-        let rowOf = rowOfColumn.base, codes = self.codes.base, scales = self.scales.base
-        var found = false
-        let ahead = 4  // rows fetched ahead: a row is a few cache lines, usually not in cache
-        let lines = (d + 63) / 64
-        for e in 0..<vector.count {
-            if e + ahead < vector.count {
-                let next = Int(rowOf[Int(vector.columns[e + ahead])])
-                if next >= 0 { for line in 0..<lines { lede_prefetch(codes + next * d + line * 64) } }
-            }
-            let row = Int(rowOf[Int(vector.columns[e])])
-            guard row >= 0 else { continue }
-            found = true
-            lede_add_scaled_codes(m, codes + row * d, vector.values[e] * scales[row], d)
+    /// A thread's buffers for `append`: the sum, and the rows and scales of one document's words.
+    public final class Scratch {
+        let sum: UnsafeMutablePointer<Float>
+        private(set) var rows: UnsafeMutablePointer<UnsafePointer<Int8>?>
+        private(set) var scales: UnsafeMutablePointer<Float>
+        private var capacity = 1024
+
+        public init(dimensions: Int) {
+            sum = .allocate(capacity: max(dimensions, 1))
+            rows = .allocate(capacity: capacity)
+            scales = .allocate(capacity: capacity)
         }
-        guard found else { return }
+
+        deinit {
+            sum.deallocate()
+            rows.deallocate()
+            scales.deallocate()
+        }
+
+        /// Room for `count` rows.
+        func reserve(_ count: Int) {
+            guard count > capacity else { return }
+            while capacity < count { capacity *= 2 }
+            rows = rows.reallocated(capacity: capacity, keeping: 0)
+            scales = scales.reallocated(capacity: capacity, keeping: 0)
+        }
+    }
+
+    /// Appends the dense features of the document in `vector` (its tf-idf entries) to it. The words that
+    /// have vectors are listed first (their rows fetched as they are found), then summed four rows at a
+    /// time (`lede_add_scaled_rows`: each element's additions in the vector's order, as one at a time).
+    @inline(__always)
+    public func append(to vector: SparseVector, scratch: Scratch) {
+        let d = dimensions, m = scratch.sum
+        m.update(repeating: 0, count: d)
+        let rowOf = rowOfColumn.base, codes = self.codes.base, scales = self.scales.base, hasRow = self.hasRow.base
+        scratch.reserve(vector.count)
+        let rows = scratch.rows, rowScales = scratch.scales
+        let lines = (d + 63) / 64, columns = vector.columns, count = vector.count
+        // The row of each column is fetched `ahead` entries early; a row's codes and scale as soon as the
+        // row is known; the scales are read in a second pass, once they have arrived.
+        let ahead = 16
+        @inline(__always) func hasVector(_ e: Int) -> Bool {
+            let column = Int(columns[e])
+            return hasRow[column >> 6] >> UInt64(column & 63) & 1 != 0
+        }
+        for e in 0..<min(ahead, count) where hasVector(e) { lede_prefetch(rowOf + Int(columns[e])) }
+        var found = 0
+        for e in 0..<count {
+            if e + ahead < count && hasVector(e + ahead) { lede_prefetch(rowOf + Int(columns[e + ahead])) }
+            guard hasVector(e) else { continue }
+            let row = Int(rowOf[Int(columns[e])])
+            let start = codes + row * d
+            for line in 0..<lines { lede_prefetch(start + line * 64) }
+            lede_prefetch(scales + row)
+            rows[found] = start
+            rowScales[found] = vector.values[e]
+            found += 1
+        }
+        guard found > 0 else { return }
+        for f in 0..<found { rowScales[f] *= scales[(rows[f]! - codes) / d] }
+        lede_add_scaled_rows(m, rows, rowScales, found, d)
         var squares: Float = 0
         for i in 0..<d { squares += m[i] * m[i] }
         guard squares > 0 else { return }
@@ -87,8 +134,7 @@ public struct WordVectors: Sendable {
         var builder = SparseMatrix.Builder(columns: firstColumn + dimensions)
         builder.reserve(rows: x.rows, nonZeros: x.nonZeros + x.rows * dimensions)
         let vector = SparseVector()
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: dimensions)
-        defer { scratch.deallocate() }
+        let scratch = Scratch(dimensions: dimensions)
         for r in 0..<x.rows {
             vector.load(row: r, of: x)
             append(to: vector, scratch: scratch)

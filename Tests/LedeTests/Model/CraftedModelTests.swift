@@ -90,6 +90,35 @@ final class CraftedModelTests: XCTestCase {
         assertRefused(notANumber, mentions: "idf")
     }
 
+    /// Format 3 kept vocabulary tables at most half full; format 4 reads such a file as it is.
+    func testAFormat3FileWithAHalfFullTableLoadsAndScoresAlike() throws {
+        let vidx = sections[index("VIDX")], stride = vidx.elementSize
+        let capacity = 2 * vidx.bytes.count / stride
+        var wide = [UInt8](repeating: 0, count: capacity * stride)
+        let empty = VocabularyTable.Slot.empty
+        for slot in 0..<capacity { withUnsafeBytes(of: empty) { wide.replaceSubrange(slot * stride..<slot * stride + 16, with: $0) } }
+        for (offset, column) in slotColumns(vidx.bytes, stride: stride) where column >= 0 {
+            let key = vidx.bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self) }
+            var slot = Int(truncatingIfNeeded: key) & (capacity - 1)
+            while wide.withUnsafeBytes({ $0.loadUnaligned(fromByteOffset: slot * stride + 8, as: Int32.self) }) >= 0 {
+                slot = (slot + 1) & (capacity - 1)
+            }
+            wide.replaceSubrange(slot * stride..<(slot + 1) * stride, with: vidx.bytes[offset..<offset + stride])
+        }
+        var halfFull = sections
+        halfFull[index("VIDX")].bytes = wide
+        let old = try ModelFile.load(bytes: ModelFile.assemble(halfFull, version: 3), name: "format3.lede")
+        let current = try ModelFile.load(bytes: good, name: "good.lede")
+        func tableSlots(_ model: LedeModel) -> Int {
+            if case .vocabulary(let table) = model.space.lookup { return table.capacity }
+            return 0
+        }
+        XCTAssertEqual(tableSlots(old), 2 * tableSlots(current))
+        for text in ["sanctions on oil exports", "troops crossed the border", "a quiet day", "oil oil oil border"] {
+            XCTAssertEqual(DocumentScorer(model: old).scores(text), DocumentScorer(model: current).scores(text), text)
+        }
+    }
+
     func testFilesOfAnOlderFormatAreRefusedWithAWayOut() {
         assertRefused(ModelFile.assemble(sections, version: 2), mentions: "retrain the model")
         assertRefused(ModelFile.assemble(sections, version: 1), mentions: "older Lede")

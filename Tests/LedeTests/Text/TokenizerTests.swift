@@ -135,6 +135,25 @@ final class TokenHashTests: XCTestCase {
         XCTAssertNotEqual(TokenHash.hash("a", seed: 1), TokenHash.hash("a", seed: 2))
     }
 
+    /// Ranges up to pairs take a shorter path; they must give what the general rule gives: each token,
+    /// then the pair it ends (never across `reset`, so never across documents).
+    func testWordAndPairWindowsFollowTheGeneralRule() {
+        for (low, high) in [(1, 1), (1, 2), (2, 2)] {
+            var window = NGramWindow(ngramMin: low, ngramMax: high)
+            for document in 0..<2 {
+                window.reset()
+                let tokens = (0..<6).map { TokenHash.hash("w\(document)-\($0)") }
+                for (i, token) in tokens.enumerated() {
+                    var ending: [UInt64] = []
+                    window.push(token) { hash, _ in ending.append(hash) }
+                    var expected: [UInt64] = low == 1 ? [token] : []
+                    if high == 2 && i > 0 { expected.append(TokenHash.extend(tokens[i - 1], with: token, length: 2)) }
+                    XCTAssertEqual(ending, expected, "\(low)...\(high), document \(document), token \(i)")
+                }
+            }
+        }
+    }
+
     /// With a lower bound above 2 (`--ngrams 3...4`), the first tokens of a document end no n-gram.
     func testNGramRangesStartingAboveTwoWaitForEnoughTokens() {
         for (low, high) in [(3, 3), (3, 4), (1, 8), (8, 8)] {

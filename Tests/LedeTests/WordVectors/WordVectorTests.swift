@@ -68,8 +68,7 @@ final class WordVectorTests: XCTestCase {
     func testFeaturesAreTheWeightedDirectionOfTheWordVectors() {
         // Columns 0 and 1 have vectors (1, 0) and (0, 1); column 2 has none.
         let features = WordVectors(vectors: [1, 0, 0, 1], columnOfRow: [0, 1], dimensions: 2, weight: 0.5, columns: 3)
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2)
-        defer { scratch.deallocate() }
+        let scratch = WordVectors.Scratch(dimensions: 2)
         let vector = SparseVector()
         vector.append(column: 0, value: 0.6)
         vector.append(column: 1, value: 0.8)
@@ -84,6 +83,32 @@ final class WordVectorTests: XCTestCase {
         without.append(column: 2, value: 1)
         features.append(to: without, scratch: scratch)
         XCTAssertEqual(without.count, 1, "a document with no word that has a vector gets no dense features")
+    }
+
+    /// The rows of a document's words are summed four at a time; every element must still get its terms
+    /// in the vector's order, one row after another: the same bits as the plain loop, for every count of
+    /// rows (blocks of four and the rest) and a dimension that is no multiple of the vector width.
+    func testRowsSummedFourAtATimeGiveTheBitsOfOneAtATime() {
+        let d = 37, words = 9
+        let vectors = (0..<(words * d)).map { Float(sin(Double($0) * 0.7)) }
+        let features = WordVectors(vectors: vectors, columnOfRow: (0..<words).map(Int32.init), dimensions: d, weight: 1,
+                                   columns: words + 1)
+        let scratch = WordVectors.Scratch(dimensions: d)
+        for used in 1...words {
+            let vector = SparseVector()
+            for w in 0..<used { vector.append(column: Int32(w), value: 0.1 + Float(w) * 0.37) }
+            vector.append(column: Int32(words), value: 2)  // a column without a vector
+            features.append(to: vector, scratch: scratch)
+            var m = [Float](repeating: 0, count: d)
+            for w in 0..<used {
+                let row = Int(features.rowOfColumn[w]), scale = (0.1 + Float(w) * 0.37) * features.scales[row]
+                for i in 0..<d { m[i] = m[i] + scale * Float(features.codes[row * d + i]) }
+            }
+            var squares: Float = 0
+            for i in 0..<d { squares += m[i] * m[i] }
+            let factor = 1 / squares.squareRoot()
+            XCTAssertEqual((0..<d).map { vector[used + 1 + $0].value }, m.map { $0 * factor }, "\(used) rows")
+        }
     }
 
     func testTheWordStreamHoldsWholeDocumentsUntilDiscarded() {
