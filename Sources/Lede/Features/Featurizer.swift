@@ -4,10 +4,8 @@ import CLedeSupport
 ///
 /// The pipeline is laid out for the memory system: a document's n-grams are collected, then counted in a
 /// small table that stays in the core's cache (`DocumentCounts`); only then is each *distinct* n-gram
-/// looked up in the vocabulary (`VocabularyTable`): its tags are fetched, scanned `lookahead` n-grams
-/// later, and the one slot they point to (hash, column, idf and, in a model, the weights) fetched and read
-/// `lookahead` n-grams after that, so that the lookups' cache misses overlap instead of following one
-/// another. The vector lists its columns in the order of their first occurrence.
+/// looked up in the vocabulary (`VocabularyTable`), in stages that let the lookups' cache misses overlap
+/// (`VocabularyLookup`). The vector lists its columns in the order of their first occurrence.
 ///
 /// Holds the per-thread scratch state, so create one per thread and reuse it for every document: the
 /// steady state allocates nothing.
@@ -28,18 +26,14 @@ public final class Featurizer {
     /// `TFIDFWeighting.sublinearTFTable`, held here so that no term reaches for a global.
     private let tfTable = TFIDFWeighting.sublinearTFTable
     private let norm: VectorNorm
-    private let slots: UnsafeRawPointer?
-    private let tags: UnsafePointer<UInt8>?
-    /// Slot found by each n-gram's tag scan, waiting to be read (a ring of `2 * lookahead`).
-    private let candidates: UnsafeMutablePointer<Int>
-    private let slotStride: Int
-    private let slotMask: Int
+    /// The vocabulary's staged lookup (nil in a hashing space).
+    private let lookup: VocabularyLookup?
     /// For each entry of `vector` in a vocabulary space, the address of its slot's weights (16 bytes into
     /// the slot): what a scorer multiplies by, already in cache. Valid until the next `begin`.
     private(set) var weightAddresses: UnsafeMutablePointer<UnsafeRawPointer?>
     private var weightAddressCapacity = 1024
     private let hashMask: UInt64
-    /// Distinct n-grams looked ahead: their vocabulary slots are being fetched while earlier ones are resolved.
+    /// Columns looked ahead in a hashing space: their idf (and a scorer's rows) are fetched early.
     static let lookahead = 16
     /// Rows that a scorer will read for each column found in a hashing space (`prefetchRows(_:stride:)`),
     /// fetched as soon as the column is known.
@@ -53,26 +47,19 @@ public final class Featurizer {
         norm = space.settings.norm
         switch space.lookup {
         case .vocabulary(let table):
-            slots = UnsafeRawPointer(table.memory.base)
-            tags = table.tags.base
-            slotStride = table.stride
-            slotMask = table.mask
+            lookup = VocabularyLookup(table)
             hashMask = 0
         case .hashing(let mask):
-            slots = nil
-            tags = nil
-            slotStride = 0
-            slotMask = 0
+            lookup = nil
             hashMask = mask
         }
         collector = NGramCollector(settings: space.settings, columnMask: hashMask)
         weightAddresses = .allocate(capacity: weightAddressCapacity)
-        candidates = .allocate(capacity: 2 * Featurizer.lookahead)
     }
 
     deinit {
         weightAddresses.deallocate()
-        candidates.deallocate()
+        lookup?.deallocate()
         collector.deallocate()
     }
 
@@ -109,50 +96,17 @@ public final class Featurizer {
         let keys = counts.keys, occurrences = counts.counts, n = counts.distinct
         let v = vector
         var total = 0.0
-        if let slots, let tags {
-            let ahead = Featurizer.lookahead, mask = slotMask, stride = slotStride
+        if let lookup {
             if n > weightAddressCapacity {
                 while weightAddressCapacity < n { weightAddressCapacity *= 2 }
                 weightAddresses = weightAddresses.reallocated(capacity: weightAddressCapacity, keeping: 0)
             }
             v.reserve(n)
-            let candidates = self.candidates, ring = 2 * ahead - 1, addresses = weightAddresses
-            let columns = v.columns, values = v.values, tfTable = self.tfTable
-            var found = 0
-            // Three stages, `ahead` n-grams apart: fetch the tags at a key's home slot; scan them for the
-            // key's tag and fetch the slot found; read the slot. Whether an n-gram is in the vocabulary is
-            // as good as random, so no branch depends on it: a miss reads slot 0 (cached) instead, its
-            // entry is written past the vector's end and not counted, and it adds 0 to the norm's sum.
-            for i in 0..<(n + 2 * ahead) {
-                if i < n { lede_prefetch(tags + (Int(truncatingIfNeeded: keys[i]) & mask)) }
-                let scanned = i - ahead
-                if scanned >= 0 && scanned < n {
-                    let key = keys[scanned]
-                    let candidate = VocabularyTable.candidate(VocabularyTable.tag(key), from: Int(truncatingIfNeeded: key) & mask,
-                                                              tags: tags, mask: mask)
-                    candidates[scanned & ring] = candidate
-                    lede_prefetch(slots + max(candidate, 0) * stride)
-                }
-                let e = i - 2 * ahead
-                guard e >= 0 else { continue }
-                let candidate = candidates[e & ring]
-                var address = slots + max(candidate, 0) * stride
-                var slot = address.load(as: VocabularyTable.Slot.self)
-                var isFound = candidate >= 0
-                if _slowPath(isFound && slot.key != keys[e]) {  // another n-gram with the same tag: probe on
-                    (slot, address) = VocabularyTable.probe(keys[e], after: candidate, base: slots, stride: stride,
-                                                            tags: tags, mask: mask)
-                    isFound = slot.column >= 0
-                }
-                let x = TFIDFWeighting.weight(count: occurrences[e], idf: slot.idf, sublinearTF: sublinearTF, table: tfTable)
-                addresses[found] = address + VocabularyTable.slotHeaderBytes
-                columns[found] = slot.column
-                values[found] = Float(x)
-                let counted = isFound ? 1 : 0
-                total += TFIDFWeighting.normTerm(x, norm) * Double(counted)
-                found &+= counted
-            }
-            v.count = found
+            let output = VocabularyLookup.Output(columns: v.columns, values: v.values, weights: weightAddresses)
+            let result = lookup.lookUp(keys, occurrences: occurrences, count: n, into: output,
+                                       sublinearTF: sublinearTF, norm: norm, tfTable: tfTable)
+            v.count = result.found
+            total = result.total
         } else {
             let ahead = Featurizer.lookahead
             for i in 0..<min(ahead, n) { lede_prefetch(idf + Int(keys[i])) }

@@ -1,0 +1,95 @@
+import CLedeSupport
+
+/// Looks a document's distinct n-grams up in a `VocabularyTable` and weights those it holds, in three
+/// stages `ahead` n-grams apart, so that the lookups' cache misses overlap instead of following one
+/// another: fetch the tags at a key's home slot; scan them for the key's tag and fetch the slot found;
+/// read the slot.
+///
+/// Whether an n-gram is in the vocabulary is as good as random, so no branch depends on it: a miss reads
+/// slot 0 (in cache) instead, its entry is written past the found ones and not counted, and it adds 0 to
+/// the norm's sum. The loop runs in three parts (filling the stages, all three at once, draining them),
+/// so that the middle part, nearly every n-gram of a document, checks no stage's bounds.
+struct VocabularyLookup {
+    let slots: UnsafeRawPointer
+    let tags: UnsafePointer<UInt8>
+    let stride: Int
+    let mask: Int
+    /// The slot that each n-gram's tag scan found (-1: none), waiting to be read: a ring of `2 * ahead`.
+    let candidates: UnsafeMutablePointer<Int>
+    static let ahead = 16
+
+    init(_ table: VocabularyTable) {
+        slots = UnsafeRawPointer(table.memory.base)
+        tags = table.tags.base
+        stride = table.stride
+        mask = table.mask
+        candidates = .allocate(capacity: 2 * VocabularyLookup.ahead)
+    }
+
+    func deallocate() { candidates.deallocate() }
+
+    /// Where the weights of each found n-gram go: its column, its tf-idf weight before normalization, and
+    /// the address of its slot's weights (`slotHeaderBytes` into the slot). Each holds `n` entries.
+    struct Output {
+        var columns: UnsafeMutablePointer<Int32>
+        var values: UnsafeMutablePointer<Float>
+        var weights: UnsafeMutablePointer<UnsafeRawPointer?>
+    }
+
+    /// Looks up `keys[0..<n]` (occurring `occurrences[i]` times); writes the found ones, in order, to
+    /// `output` and returns how many there are and the sum of their `TFIDFWeighting.normTerm`s.
+    @inline(__always)
+    func lookUp(_ keys: UnsafePointer<UInt64>, occurrences: UnsafePointer<UInt32>, count n: Int, into output: Output,
+                sublinearTF: Bool, norm: VectorNorm, tfTable: UnsafePointer<Double>) -> (found: Int, total: Double) {
+        let ahead = VocabularyLookup.ahead, ring = 2 * ahead - 1
+        let slots = self.slots, tags = self.tags, stride = self.stride, mask = self.mask, candidates = self.candidates
+        var found = 0, total = 0.0
+
+        @inline(__always) func fetchTags(_ i: Int) {
+            lede_prefetch(tags + (Int(truncatingIfNeeded: keys[i]) & mask))
+        }
+        @inline(__always) func scanTags(_ i: Int) {
+            let key = keys[i]
+            let candidate = VocabularyTable.candidate(VocabularyTable.tag(key), from: Int(truncatingIfNeeded: key) & mask,
+                                                      tags: tags, mask: mask)
+            candidates[i & ring] = candidate
+            lede_prefetch(slots + max(candidate, 0) &* stride)
+        }
+        @inline(__always) func readSlot(_ e: Int) {
+            let candidate = candidates[e & ring]
+            var address = slots + max(candidate, 0) &* stride
+            var slot = address.load(as: VocabularyTable.Slot.self)
+            var isFound = candidate >= 0
+            if _slowPath(isFound && slot.key != keys[e]) {  // another n-gram with the same tag: scan on
+                (slot, address) = VocabularyTable.probe(keys[e], after: candidate, base: slots, stride: stride,
+                                                        tags: tags, mask: mask)
+                isFound = slot.column >= 0
+            }
+            let x = TFIDFWeighting.weight(count: occurrences[e], idf: slot.idf, sublinearTF: sublinearTF, table: tfTable)
+            output.weights[found] = address + VocabularyTable.slotHeaderBytes
+            output.columns[found] = slot.column
+            output.values[found] = Float(x)
+            let counted = isFound ? 1 : 0
+            total += TFIDFWeighting.normTerm(x, norm) * Double(counted)
+            found &+= counted
+        }
+        /// Step `i` of the pipeline with each stage's bounds checked.
+        @inline(__always) func checkedStep(_ i: Int) {
+            if i < n { fetchTags(i) }
+            if i >= ahead && i &- ahead < n { scanTags(i &- ahead) }
+            if i >= 2 * ahead { readSlot(i &- 2 * ahead) }
+        }
+
+        let filled = min(2 * ahead, n)
+        for i in 0..<filled { checkedStep(i) }
+        if n > 2 * ahead {
+            for i in (2 * ahead)..<n {
+                fetchTags(i)
+                scanTags(i &- ahead)
+                readSlot(i &- 2 * ahead)
+            }
+        }
+        for i in max(filled, n)..<(n + 2 * ahead) { checkedStep(i) }
+        return (found, total)
+    }
+}
