@@ -8,6 +8,8 @@ struct NGramCollector {
     private var buffer: Keys
     /// Tokens seen in the document.
     private(set) var tokens = 0
+    /// The hash of the last token (for the pairs path).
+    private var previous: UInt64 = 0
 
     /// The keys, `count` of them, in a buffer that grows to the longest document (freed by `deallocate`).
     var keys: UnsafeMutablePointer<UInt64> { buffer.keys }
@@ -22,12 +24,20 @@ struct NGramCollector {
 
         @inline(__always)
         mutating func append(_ ngram: UInt64) {
-            if _slowPath(count == capacity) {
-                capacity *= 2
-                keys = keys.reallocated(capacity: capacity, keeping: count)
-            }
+            if _slowPath(count == capacity) { grow() }
+            appendWithinCapacity(ngram)
+        }
+
+        /// Appends when `count < capacity`.
+        @inline(__always)
+        mutating func appendWithinCapacity(_ ngram: UInt64) {
             keys[count] = columnMask == 0 ? ngram : ngram & columnMask
             count &+= 1
+        }
+
+        mutating func grow() {
+            capacity *= 2
+            keys = keys.reallocated(capacity: capacity, keeping: count)
         }
     }
 
@@ -50,6 +60,15 @@ struct NGramCollector {
     mutating func add(_ token: UnsafeRawBufferPointer) {
         tokens &+= 1
         let hash = TokenHash.hash(padded: token, seed: seed)
+        if window.ngramMax <= 2 {  // words and pairs: no window, the previous token and its hash suffice
+            if _slowPath(buffer.count + 2 > buffer.capacity) { buffer.grow() }
+            if window.ngramMin == 1 { buffer.appendWithinCapacity(hash) }
+            if window.ngramMax == 2 && tokens > 1 {
+                buffer.appendWithinCapacity(TokenHash.extend(previous, with: hash, length: 2))
+            }
+            previous = hash
+            return
+        }
         var buffer = self.buffer  // apart from the window, which `push` holds while it calls back
         window.push(hash) { ngram, _ in buffer.append(ngram) }
         self.buffer = buffer
