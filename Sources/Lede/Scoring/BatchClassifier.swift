@@ -4,7 +4,9 @@ import Foundation
 ///
 /// Each batch is cut into `slicesPerThread` contiguous slices per thread (small enough that a slice of long
 /// documents does not leave the other threads idle); a slice's records go to its own buffer, and the
-/// buffers are written in slice order, so the output is the same for any thread count.
+/// buffers are written in slice order, so the output is the same for any thread count. Two sets of slices
+/// take turns: while the workers fill one with a batch's records, the calling thread writes the other's
+/// (the batch before) and reads the next batch, so that the workers never wait for the output.
 public final class BatchClassifier {
     public struct Options: Sendable {
         public var threads = Parallel.availableCores
@@ -40,7 +42,8 @@ public final class BatchClassifier {
     public let options: Options
     public let formatter: RecordFormatter
     private var workers: [Worker]
-    private var slices: [Slice]
+    /// Two sets of slices, used by alternate batches.
+    private let sliceSets: [[Slice]]
     public private(set) var totals = Totals()
     static let slicesPerThread = 16
     public static let defaultMaxDocumentBytes = 64 << 20
@@ -85,7 +88,8 @@ public final class BatchClassifier {
         self.options = options
         formatter = RecordFormatter(format: options.format, labels: model.labels, scores: ScoreFormat(digits: options.scoreDigits))
         workers = (0..<max(1, options.threads)).map { _ in Worker(model: model, options: options) }
-        slices = (0..<(workers.count * BatchClassifier.slicesPerThread)).map { _ in Slice() }
+        let count = workers.count * BatchClassifier.slicesPerThread
+        sliceSets = (0..<2).map { _ in (0..<count).map { _ in Slice() } }
     }
 
     public func run(inputs: [String], format: InputFormat, write: ([UInt8]) throws -> Void,
@@ -106,21 +110,45 @@ public final class BatchClassifier {
         var current = DocumentBatch(), next = DocumentBatch()
         if !formatter.header.isEmpty { try write(formatter.header) }
         let group = DispatchGroup()
-        var inFlight: DocumentBatch?
-        /// Waits for the batch being scored and writes its records.
-        func finish() throws {
-            guard let batch = inFlight else { return }
+        // Whatever ends the run, no worker may still be filling a batch or a slice when it returns.
+        defer { group.wait() }
+        var inFlight: (batch: DocumentBatch, slices: [Slice])?
+        var unwritten: [Slice]?
+        var nextSet = 0
+        /// Scores `batch` on the worker threads, into the slice set the last batch did not use.
+        func start(_ batch: DocumentBatch) {
+            let slices = sliceSets[nextSet]
+            nextSet ^= 1
+            inFlight = (batch, slices)
+            let work = UncheckedSendable((classifier: self, batch: batch, slices: slices))
+            DispatchQueue.global().async(group: group) {
+                work.value.classifier.classify(work.value.batch, into: work.value.slices)
+            }
+        }
+        /// Waits for the batch being scored; its records are then the ones to write.
+        func collect() {
+            guard let (batch, slices) = inFlight else { return }
             inFlight = nil
             group.wait()
             totals.documents += batch.count
             totals.bytes += batch.inputBytes
             totals.expectedBytes = reader.expectedBytes
+            unwritten = slices
+        }
+        /// Writes the records of the last batch collected.
+        func writeCollected() throws {
+            guard let slices = unwritten else { return }
+            unwritten = nil
             for slice in slices {
                 try write(slice.records.output)
                 totals.errors += slice.records.errors
                 totals.bytes += slice.records.bytes
             }
             progress(totals)
+        }
+        func finish() throws {
+            collect()
+            try writeCollected()
         }
         // The hook lives only while this function runs (it is cleared before the closures it holds end).
         try withoutActuallyEscaping(finish) { finish in
@@ -132,13 +160,10 @@ public final class BatchClassifier {
                 defer { reader.onIdle = nil }
                 var more = try reader.next(into: current)
                 while more {
-                    // Classify this batch on the worker threads while this thread reads the next one.
-                    let batch = current
-                    inFlight = batch
-                    // The batch is this thread's again only after `finish` waits for the group; until then
-                    // the reader fills the other one.
-                    let work = UncheckedSendable((classifier: self, batch: batch))
-                    DispatchQueue.global().async(group: group) { work.value.classifier.classify(work.value.batch) }
+                    // The batch is this thread's again only after `collect` waits for it; meanwhile this
+                    // thread writes the batch before and fills the other one.
+                    start(current)
+                    try writeCollected()
                     var interruption: Interruption.Requested?
                     do {
                         more = try reader.next(into: next)
@@ -146,15 +171,19 @@ public final class BatchClassifier {
                         interruption = requested
                         more = false
                     }
-                    try finish()
-                    if let interruption { throw interruption }
+                    collect()
+                    if let interruption {
+                        try writeCollected()
+                        throw interruption
+                    }
                     swap(&current, &next)
                 }
+                try writeCollected()
             }
         }
     }
 
-    func classify(_ batch: DocumentBatch) {
+    func classify(_ batch: DocumentBatch, into slices: [Slice]) {
         let perSlice = (batch.count + slices.count - 1) / slices.count
         Parallel.forEach(blocks: slices.count, threads: workers.count) { index, thread in
             let slice = slices[index], worker = workers[thread]
