@@ -14,7 +14,10 @@ public struct RecordFormatter: Sendable {
     public let format: Format
     public let labels: [String]
     private let escapedLabels: [[UInt8]]
-    private let scoreKeys: [[UInt8]]
+    /// `"label": ` before each score (`, ` before all but the first), in one buffer: key `k` is
+    /// `scoreKeyBytes[scoreKeyEnds[k] ..< scoreKeyEnds[k + 1]]` (no array per key to retain per record).
+    private let scoreKeyBytes: [UInt8]
+    private let scoreKeyEnds: [Int]
     private let labelsKey = Array(", \"labels\": [".utf8)
     private let scoresKey = Array("], \"scores\": {".utf8)
     public let scores: ScoreFormat
@@ -34,7 +37,9 @@ public struct RecordFormatter: Sendable {
             escaped.append(bytes)
         }
         escapedLabels = escaped
-        scoreKeys = escaped.enumerated().map { i, e in Array((i == 0 ? "" : ", ").utf8) + e + Array(": ".utf8) }
+        let keys = escaped.enumerated().map { i, e in Array((i == 0 ? "" : ", ").utf8) + e + Array(": ".utf8) }
+        scoreKeyBytes = keys.flatMap { $0 }
+        scoreKeyEnds = [0] + keys.reduce(into: [Int]()) { ends, key in ends.append((ends.last ?? 0) + key.count) }
     }
 
     /// The TSV header line (empty for JSONL).
@@ -60,9 +65,11 @@ public struct RecordFormatter: Sendable {
                 out.append(contentsOf: escapedLabels[label])
             }
             out.append(contentsOf: scoresKey)
-            for label in 0..<scoreKeys.count {
-                out.append(contentsOf: scoreKeys[label])
-                scores.append(probabilities[label], to: &out)
+            scoreKeyBytes.withUnsafeBufferPointer { keys in
+                for label in 0..<scoreKeyEnds.count - 1 {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: keys[scoreKeyEnds[label]..<scoreKeyEnds[label + 1]]))
+                    scores.append(probabilities[label], to: &out)
+                }
             }
             out.append(0x7D)  // }
             if let explanations { appendExplanations(explanations, space: space, to: &out) }

@@ -52,10 +52,18 @@ public struct ScoreFormat: Sendable {
             exponent += 1
             scaled = scale(x, by: digits - 1 - exponent).rounded(.toNearestOrEven)
         }
-        let value = UInt64(scaled)
+        // The significant digits as ASCII bytes, first to last, taken off by constant divisions by 10.
+        var ascii: (UInt64, UInt64) = (0, 0)  // room for `digitRange.upperBound` digits
+        withUnsafeMutableBytes(of: &ascii) { bytes in
+            var value = UInt64(scaled)
+            for index in stride(from: digits - 1, through: 0, by: -1) {
+                bytes[index] = UInt8(truncatingIfNeeded: 0x30 &+ value % 10)
+                value /= 10
+            }
+        }
         /// The significant digit at `index` (0: the first), as an ASCII byte.
         func digit(_ index: Int) -> UInt8 {
-            UInt8(0x30 + (value / UInt64(powers[digits - 1 - index])) % 10)
+            withUnsafeBytes(of: ascii) { $0[index] }
         }
         var significant = digits  // trailing zeros are dropped
         while significant > 1 && digit(significant - 1) == 0x30 { significant -= 1 }
