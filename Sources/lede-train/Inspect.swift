@@ -48,6 +48,7 @@ struct Inspect: ParsableCommand {
 
     struct Summary: Encodable {
         let model: String
+        let format: UInt32
         let type: String
         let columns: Int
         let features: FeatureSettings
@@ -67,6 +68,7 @@ struct Inspect: ParsableCommand {
             }
             let chosen = loaded.labels.enumerated().filter { label.isEmpty || label.contains($0.element) }
             let sections = try ModelFile.sections(of: model)
+            let format = try ModelFile.version(of: model)
             var summaries: [String: LabelSummary] = [:]
             for (index, name) in chosen {
                 let (positive, negative) = strongest(loaded, label: index)
@@ -77,13 +79,13 @@ struct Inspect: ParsableCommand {
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-                let summary = Summary(model: model, type: type, columns: meta.columns, features: meta.features,
+                let summary = Summary(model: model, format: format, type: type, columns: meta.columns, features: meta.features,
                                       wordVectors: meta.wordVectors, training: meta.training, sections: Dictionary(uniqueKeysWithValues: sections.map { ($0.tag, $0.bytes) }),
                                       labels: summaries)
                 print(String(decoding: try encoder.encode(summary), as: UTF8.self))
                 return
             }
-            printText(loaded, type: type, sections: sections, chosen: chosen.map(\.element), summaries: summaries)
+            printText(loaded, format: format, type: type, sections: sections, chosen: chosen.map(\.element), summaries: summaries)
         } catch {
             fail(error)
         }
@@ -110,10 +112,12 @@ struct Inspect: ParsableCommand {
         return (high.map(term), low.map(term))
     }
 
-    func printText(_ loaded: LedeModel, type: String, sections: [(tag: String, bytes: Int)], chosen: [String],
+    func printText(_ loaded: LedeModel, format: UInt32, type: String, sections: [(tag: String, bytes: Int)], chosen: [String],
                    summaries: [String: LabelSummary]) {
         let meta = loaded.metadata, f = meta.features, k = loaded.labels.count
-        print("model: \(model)")
+        let older = format < ModelFile.formatVersion
+            ? "; this Lede writes format \(ModelFile.formatVersion): retrain for the smaller, faster layout" : ""
+        print("model: \(model) (format \(format)\(older))")
         print("type: \(type), \(k) labels")
         let dense = meta.wordVectors.map { " + \($0.dimensions) word-vector dimensions = \(meta.columns + $0.dimensions) features" } ?? ""
         print("features: \(meta.columns) term columns\(dense), \(f.hashBits.map { "hashing 2^\($0)" } ?? "vocabulary"), n-grams \(f.ngramMin)...\(f.ngramMax), min-df \(f.minDF), max-df \(f.maxDF), sublinear tf \(f.sublinearTF), smooth idf \(f.smoothIDF), norm \(f.norm.rawValue)")

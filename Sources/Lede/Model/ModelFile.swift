@@ -55,13 +55,19 @@ public enum ModelFile {
     /// The sections of a model file that loads: tag and size in bytes, in file order.
     public static func sections(of path: String) throws -> [(tag: String, bytes: Int)] {
         _ = try load(path)
-        let mapped = try FileContents(path: path)
-        let raw = mapped.bytes
-        let count = Int(get(raw, 16) as UInt32)
-        return (0..<count).map { index in
-            let entry = headerSize + index * entrySize
-            return (String(decoding: raw[entry..<entry + 4], as: UTF8.self), Int(get(raw, entry + 16) as UInt64))
+        return try FileContents(path: path).withBytes { raw in
+            let count = Int(get(raw, 16) as UInt32)
+            return (0..<count).map { index in
+                let entry = headerSize + index * entrySize
+                return (String(decoding: raw[entry..<entry + 4], as: UTF8.self), Int(get(raw, entry + 16) as UInt64))
+            }
         }
+    }
+
+    /// The format version of a model file that loads (`formatVersion`, or an older one this Lede reads).
+    public static func version(of path: String) throws -> UInt32 {
+        _ = try load(path)
+        return try FileContents(path: path).withBytes { get($0, 8) }
     }
 
     // MARK: - Writing

@@ -107,7 +107,14 @@ final class CraftedModelTests: XCTestCase {
         }
         var halfFull = sections
         halfFull[index("VIDX")].bytes = wide
-        let old = try ModelFile.load(bytes: ModelFile.assemble(halfFull, version: 3), name: "format3.lede")
+        let format3 = ModelFile.assemble(halfFull, version: 3)
+        let old = try ModelFile.load(bytes: format3, name: "format3.lede")
+        let directory = try TestSupport.temporaryDirectory()
+        for (bytes, version) in [(format3, UInt32(3)), (good, ModelFile.formatVersion)] {
+            let path = directory.appendingPathComponent("format\(version).lede").path
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            XCTAssertEqual(try ModelFile.version(of: path), version)
+        }
         let current = try ModelFile.load(bytes: good, name: "good.lede")
         func tableSlots(_ model: LedeModel) -> Int {
             if case .vocabulary(let table) = model.space.lookup { return table.capacity }
