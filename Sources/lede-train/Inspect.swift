@@ -60,15 +60,13 @@ struct Inspect: ParsableCommand {
 
     func run() {
         do {
-            let loaded = try ModelFile.load(model)
+            let (loaded, format, sections) = try ModelFile.loadWithLayout(model)
             let meta = loaded.metadata
             let unknown = label.filter { !loaded.labels.contains($0) }
             guard unknown.isEmpty else {
                 throw LedeError.invalidOption("--label \(unknown[0]) is not a label of this model; its labels: \(loaded.labels.joined(separator: ", "))")
             }
             let chosen = loaded.labels.enumerated().filter { label.isEmpty || label.contains($0.element) }
-            let sections = try ModelFile.sections(of: model)
-            let format = try ModelFile.version(of: model)
             var summaries: [String: LabelSummary] = [:]
             for (index, name) in chosen {
                 let (positive, negative) = strongest(loaded, label: index)

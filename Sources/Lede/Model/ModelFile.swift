@@ -52,22 +52,20 @@ public enum ModelFile {
         }
     }
 
-    /// The sections of a model file that loads: tag and size in bytes, in file order.
-    public static func sections(of path: String) throws -> [(tag: String, bytes: Int)] {
-        _ = try load(path)
-        return try FileContents(path: path).withBytes { raw in
+    /// A model file that loads, with its format version (`formatVersion`, or an older one this Lede
+    /// reads) and its sections (tag and size in bytes, in file order), from one read of the file.
+    public static func loadWithLayout(_ path: String) throws
+        -> (model: LedeModel, version: UInt32, sections: [(tag: String, bytes: Int)]) {
+        let contents = try contents(of: path)
+        let model = try load(contents, path: path)
+        return contents.withBytes { raw in
             let count = Int(get(raw, 16) as UInt32)
-            return (0..<count).map { index in
+            let sections = (0..<count).map { index in
                 let entry = headerSize + index * entrySize
-                return (String(decoding: raw[entry..<entry + 4], as: UTF8.self), Int(get(raw, entry + 16) as UInt64))
+                return (tag: String(decoding: raw[entry..<entry + 4], as: UTF8.self), bytes: Int(get(raw, entry + 16) as UInt64))
             }
+            return (model, get(raw, 8), sections)
         }
-    }
-
-    /// The format version of a model file that loads (`formatVersion`, or an older one this Lede reads).
-    public static func version(of path: String) throws -> UInt32 {
-        _ = try load(path)
-        return try FileContents(path: path).withBytes { get($0, 8) }
     }
 
     // MARK: - Writing
@@ -164,13 +162,16 @@ public enum ModelFile {
     /// Reads and validates the model at `path`. The model keeps its own copy of the file, so a later
     /// rewrite of the file (even in place) cannot change or crash the process using it.
     public static func load(_ path: String) throws -> LedeModel {
-        let contents: FileContents
+        try load(contents(of: path), path: path)
+    }
+
+    /// The bytes of the model file at `path`, or an error that says the model cannot be read.
+    private static func contents(of path: String) throws -> FileContents {
         do {
-            contents = try FileContents(path: path)
+            return try FileContents(path: path)
         } catch let error as LedeError {
             throw LedeError.model("cannot read model: \(error.template)", file: path)
         }
-        return try load(contents, path: path)
     }
 
     /// Validates and loads a model file's bytes (copied); `name` names it in errors.

@@ -26,14 +26,6 @@ public struct NGramWindow {
     /// Adds a token and calls `body(ngramHash, n)` for each n-gram ending at it, shortest first.
     @inline(__always)
     public mutating func push(_ tokenHash: UInt64, _ body: (UInt64, Int) -> Void) {
-        if ngramMax <= 2 {  // words and word pairs, the usual setting: the previous token is all it needs
-            let previous = recent.0
-            recent.0 = tokenHash
-            if seen < NGramWindow.maxN { seen += 1 }
-            if ngramMin == 1 { body(tokenHash, 1) }
-            if ngramMax == 2 && seen >= 2 { body(TokenHash.extend(previous, with: tokenHash, length: 2), 2) }
-            return
-        }
         newest = (newest + 1) & (NGramWindow.maxN - 1)
         withUnsafeMutableBytes(of: &recent) { raw in
             raw.storeBytes(of: tokenHash, toByteOffset: newest * 8, as: UInt64.self)

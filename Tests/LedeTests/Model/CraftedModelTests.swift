@@ -113,7 +113,7 @@ final class CraftedModelTests: XCTestCase {
         for (bytes, version) in [(format3, UInt32(3)), (good, ModelFile.formatVersion)] {
             let path = directory.appendingPathComponent("format\(version).lede").path
             try Data(bytes).write(to: URL(fileURLWithPath: path))
-            XCTAssertEqual(try ModelFile.version(of: path), version)
+            XCTAssertEqual(try ModelFile.loadWithLayout(path).version, version)
         }
         let current = try ModelFile.load(bytes: good, name: "good.lede")
         func tableSlots(_ model: LedeModel) -> Int {
