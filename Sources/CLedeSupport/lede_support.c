@@ -27,13 +27,18 @@ static int avx2_kernels(void) {
 
 // Four rows at a time: each element of sum stays in a register while four rows are added to it, in row
 // order, so the sums are those of one row at a time (the same additions in the same order), with a
-// quarter of the loads and stores of sum.
+// quarter of the loads and stores of sum. While four rows are summed, the four `ahead` rows later are
+// fetched (their loads then overlap the arithmetic instead of waiting before it).
 #define ADD_SCALED_ROWS_BODY                                                                               \
     long r = 0;                                                                                            \
     for (; r + 4 <= rows; r += 4) {                                                                        \
+        for (long q = r + ahead; q < r + ahead + 4 && q < rows; q++) {                                     \
+            for (long offset = 0; offset < stride; offset += 64) __builtin_prefetch(codes[q] + offset, 0, 3); \
+        }                                                                                                  \
         const int8_t *restrict c0 = codes[r], *restrict c1 = codes[r + 1];                                 \
         const int8_t *restrict c2 = codes[r + 2], *restrict c3 = codes[r + 3];                             \
-        float s0 = scales[r], s1 = scales[r + 1], s2 = scales[r + 2], s3 = scales[r + 3];                  \
+        float s0 = values[r] * row_scale(c0, stride), s1 = values[r + 1] * row_scale(c1, stride);          \
+        float s2 = values[r + 2] * row_scale(c2, stride), s3 = values[r + 3] * row_scale(c3, stride);      \
         for (long i = 0; i < count; i++) {                                                                 \
             float t = sum[i];                                                                              \
             t = t + s0 * (float)c0[i];                                                                     \
@@ -45,26 +50,34 @@ static int avx2_kernels(void) {
     }                                                                                                      \
     for (; r < rows; r++) {                                                                                \
         const int8_t *restrict c = codes[r];                                                               \
-        float s = scales[r];                                                                               \
+        float s = values[r] * row_scale(c, stride);                                                        \
         for (long i = 0; i < count; i++) sum[i] = sum[i] + s * (float)c[i];                                \
     }
 
+/// The scale stored in the last 4 bytes of a row of `stride` bytes.
+static inline __attribute__((always_inline)) float row_scale(const int8_t *row, long stride) {
+    float scale;
+    memcpy(&scale, row + stride - (long)sizeof(float), sizeof(float));
+    return scale;
+}
+
 __attribute__((target("avx2")))
-static void add_scaled_rows_avx2(float *restrict sum, const int8_t *const *codes, const float *scales, long rows,
-                                 long count) {
+static void add_scaled_rows_avx2(float *restrict sum, const int8_t *const *codes, const float *values, long rows,
+                                 long count, long stride, long ahead) {
     ADD_SCALED_ROWS_BODY
 }
 
-static void add_scaled_rows_baseline(float *restrict sum, const int8_t *const *codes, const float *scales, long rows,
-                                     long count) {
+static void add_scaled_rows_baseline(float *restrict sum, const int8_t *const *codes, const float *values, long rows,
+                                     long count, long stride, long ahead) {
     ADD_SCALED_ROWS_BODY
 }
 
-void lede_add_scaled_rows(float *sum, const int8_t *const *codes, const float *scales, long rows, long count) {
+void lede_add_scaled_rows(float *sum, const int8_t *const *codes, const float *values, long rows, long count,
+                          long stride, long ahead) {
     if (avx2_kernels()) {
-        add_scaled_rows_avx2(sum, codes, scales, rows, count);
+        add_scaled_rows_avx2(sum, codes, values, rows, count, stride, ahead);
     } else {
-        add_scaled_rows_baseline(sum, codes, scales, rows, count);
+        add_scaled_rows_baseline(sum, codes, values, rows, count, stride, ahead);
     }
 }
 

@@ -12,10 +12,13 @@ static inline __attribute__((always_inline)) void lede_prefetch(const void *addr
     __builtin_prefetch(address, 0, 3);
 }
 
-/// For each row r < rows in order, sum[i] = sum[i] + scales[r] * codes[r][i] for i < count: a document's
-/// word vectors (8-bit codes) added to its sum, each element's additions in row order. Built for AVX2
-/// and for the baseline; the first call picks the one the CPU runs.
-void lede_add_scaled_rows(float *sum, const int8_t *const *codes, const float *scales, long rows, long count);
+/// For each row r < rows in order, sum[i] = sum[i] + (values[r] * scale_r) * codes[r][i] for i < count,
+/// where scale_r is the float in the last 4 bytes of row r's `stride` bytes: a document's word vectors
+/// (8-bit codes, a multiple of 64 bytes a row) added to its sum, each element's additions in row order.
+/// Built for AVX2 and for the baseline; the first call picks the one the CPU runs. While rows r...r+3 are
+/// added, rows r+ahead...r+ahead+3 are fetched: the caller fetches the first `ahead` rows itself.
+void lede_add_scaled_rows(float *sum, const int8_t *const *codes, const float *values, long rows, long count,
+                          long stride, long ahead);
 
 /// C = op(A) B in single precision, every element summed in one fixed order whatever the CPU:
 /// `C[i][j] = (...((0 + A(i,0) B[0][j]) + A(i,1) B[1][j]) + ...) + A(i,k-1) B[k-1][j]`, each product and

@@ -22,6 +22,16 @@ public struct WordVectors: Sendable {
     /// Bit j set when column j has a row (derived from `rowOfColumn`): a document's other columns, its
     /// bigrams among them, are passed over in a table small enough for the core's own cache.
     let hasRow: Storage<UInt64>
+    /// For each word of `hasRow`, the number of bits set in the words before it: with it, the rank of a
+    /// column among the columns that have a row, `rankBefore[j / 64] + popcount(hasRow[j / 64] & (2^(j % 64) - 1))`,
+    /// comes from two small tables instead of a read of `rowOfColumn`.
+    let rankBefore: Storage<UInt32>
+    /// The rows as scoring reads them (derived from `codes`, `scales` and `rowOfColumn`), in the order of
+    /// their columns: the row of the column of rank k at byte `k * rowStride`, its `dimensions` codes, then
+    /// its scale (a `Float`) in the last 4 bytes of the stride. The stride is a multiple of 64 bytes and the
+    /// table 64-byte aligned: a row is whole cache lines, its scale among them.
+    let scoringRows: Storage<UInt8>
+    let rowStride: Int
 
     public var rows: Int { scales.count }
 
@@ -36,7 +46,23 @@ public struct WordVectors: Sendable {
         self.scales = scales
         var bits = [UInt64](repeating: 0, count: (firstColumn + 63) / 64)
         for column in 0..<firstColumn where rowOfColumn[column] >= 0 { bits[column >> 6] |= 1 << UInt64(column & 63) }
+        var before = [UInt32](repeating: 0, count: bits.count)
+        var ranked: UInt32 = 0
+        for (word, value) in bits.enumerated() {
+            before[word] = ranked
+            ranked += UInt32(value.nonzeroBitCount)
+        }
         hasRow = Storage(bits)
+        rankBefore = Storage(before)
+        rowStride = (dimensions + MemoryLayout<Float>.size + 63) / 64 * 64
+        scoringRows = Storage(zeroed: Int(ranked) * rowStride)
+        var start = UnsafeMutableRawPointer(mutating: scoringRows.base)
+        for column in 0..<firstColumn where rowOfColumn[column] >= 0 {
+            let row = Int(rowOfColumn[column])
+            start.copyMemory(from: codes.base + row * dimensions, byteCount: dimensions)
+            start.storeBytes(of: scales[row], toByteOffset: rowStride - MemoryLayout<Float>.size, as: Float.self)
+            start += rowStride
+        }
     }
 
     /// Quantizes `vectors` (one row of `dimensions` values per entry of `columnOfRow`) for the columns of a
@@ -59,23 +85,23 @@ public struct WordVectors: Sendable {
                   codes: Storage(codes), scales: Storage(scales))
     }
 
-    /// A thread's buffers for `append`: the sum, and the rows and scales of one document's words.
+    /// A thread's buffers for `append`: the sum, and the rows and tf-idf values of one document's words.
     public final class Scratch {
         let sum: UnsafeMutablePointer<Float>
         private(set) var rows: UnsafeMutablePointer<UnsafePointer<Int8>?>
-        private(set) var scales: UnsafeMutablePointer<Float>
+        private(set) var values: UnsafeMutablePointer<Float>
         private var capacity = 1024
 
         public init(dimensions: Int) {
             sum = .allocate(capacity: max(dimensions, 1))
             rows = .allocate(capacity: capacity)
-            scales = .allocate(capacity: capacity)
+            values = .allocate(capacity: capacity)
         }
 
         deinit {
             sum.deallocate()
             rows.deallocate()
-            scales.deallocate()
+            values.deallocate()
         }
 
         /// Room for `count` rows.
@@ -83,49 +109,54 @@ public struct WordVectors: Sendable {
             guard count > capacity else { return }
             while capacity < count { capacity *= 2 }
             rows = rows.reallocated(capacity: capacity, keeping: 0)
-            scales = scales.reallocated(capacity: capacity, keeping: 0)
+            values = values.reallocated(capacity: capacity, keeping: 0)
         }
     }
 
+    /// Rows whose lines the sum fetches ahead of the ones it adds (`lede_add_scaled_rows`).
+    static let rowsAhead = 8
+
     /// Appends the dense features of the document in `vector` (its tf-idf entries) to it. The words that
-    /// have vectors are listed first (their rows fetched as they are found), then summed four rows at a
-    /// time (`lede_add_scaled_rows`: each element's additions in the vector's order, as one at a time).
+    /// have vectors are listed first, their rows found by rank (`rankBefore`) and the lines of the first
+    /// `rowsAhead` fetched as they are found; then `lede_add_scaled_rows` sums them four rows at a time,
+    /// fetching later rows while it adds: each element's additions in the vector's order, as one row at a
+    /// time, each row's term `(x_j * scales[r]) * codes[r][i]`.
     @inline(__always)
     public func append(to vector: SparseVector, scratch: Scratch) {
         let d = dimensions, m = scratch.sum
         m.update(repeating: 0, count: d)
-        let rowOf = rowOfColumn.base, codes = self.codes.base, scales = self.scales.base, hasRow = self.hasRow.base
+        let hasRow = self.hasRow.base, rankBefore = self.rankBefore.base, stride = rowStride
+        let table = UnsafeRawPointer(scoringRows.base)
         scratch.reserve(vector.count)
-        let rows = scratch.rows, rowScales = scratch.scales
-        let lines = (d + 63) / 64, columns = vector.columns, count = vector.count
-        // The row of each column is fetched `ahead` entries early; a row's codes and scale as soon as the
-        // row is known; the scales are read in a second pass, once they have arrived.
-        let ahead = 16
-        @inline(__always) func hasVector(_ e: Int) -> Bool {
-            let column = Int(columns[e])
-            return hasRow[column >> 6] >> UInt64(column & 63) & 1 != 0
-        }
-        for e in 0..<min(ahead, count) where hasVector(e) { lede_prefetch(rowOf + Int(columns[e])) }
+        let rows = scratch.rows, rowValues = scratch.values
+        let columns = vector.columns, values = vector.values, count = vector.count
+        let rowsAhead = WordVectors.rowsAhead
         var found = 0
         for e in 0..<count {
-            if e + ahead < count && hasVector(e + ahead) { lede_prefetch(rowOf + Int(columns[e + ahead])) }
-            guard hasVector(e) else { continue }
-            let row = Int(rowOf[Int(columns[e])])
-            let start = codes + row * d
-            for line in 0..<lines { lede_prefetch(start + line * 64) }
-            lede_prefetch(scales + row)
-            rows[found] = start
-            rowScales[found] = vector.values[e]
+            let column = Int(columns[e])
+            let bits = hasRow[column >> 6], below = bits & ((1 << UInt64(column & 63)) &- 1)
+            guard bits >> UInt64(column & 63) & 1 != 0 else { continue }
+            let start = table + (Int(rankBefore[column >> 6]) + below.nonzeroBitCount) * stride
+            if found < rowsAhead {
+                for line in Swift.stride(from: 0, to: stride, by: 64) { lede_prefetch(start + line) }
+            }
+            rows[found] = start.assumingMemoryBound(to: Int8.self)
+            rowValues[found] = values[e]
             found += 1
         }
         guard found > 0 else { return }
-        for f in 0..<found { rowScales[f] *= scales[(rows[f]! - codes) / d] }
-        lede_add_scaled_rows(m, rows, rowScales, found, d)
+        lede_add_scaled_rows(m, rows, rowValues, found, d, stride, rowsAhead)
         var squares: Float = 0
         for i in 0..<d { squares += m[i] * m[i] }
         guard squares > 0 else { return }
         let factor = weight / squares.squareRoot()
-        for i in 0..<d { vector.append(column: Int32(firstColumn + i), value: m[i] * factor) }
+        vector.reserve(count + d)
+        let denseColumns = vector.columns + count, denseValues = vector.values + count
+        for i in 0..<d {
+            denseColumns[i] = Int32(truncatingIfNeeded: firstColumn + i)
+            denseValues[i] = m[i] * factor
+        }
+        vector.count = count + d
     }
 
     /// `x` with every row's dense features appended (`dimensions` more columns).
