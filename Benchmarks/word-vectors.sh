@@ -2,8 +2,9 @@
 # What word vectors cost and give: trains the topic model twice on the same data (--word-vectors on and
 # off, defaults otherwise), prints each model's size, training seconds and dev-set micro/macro-F1, then
 # classifies one text file (one document per line; default: the 20 Newsgroups training texts from
-# ../shared) with both models on one thread, alternating, and prints the median MB/s of each and their
-# ratio. The machine is shared: only figures from one run compare.
+# ../shared) with both models on one thread, alternating, and prints the median MB/s of each, their
+# ratio, and the median of the time ratio within each round. The machine is shared: only figures
+# from one run compare.
 #
 #   Benchmarks/word-vectors.sh [LINES]        RUNS=5 by default
 set -euo pipefail
@@ -47,5 +48,9 @@ for line in sys.stdin:
     figures.setdefault(mode, []).append(float(value))
 on, off = statistics.median(figures["on"]), statistics.median(figures["off"])
 count = len(figures["on"])
+# Each round runs the two models back to back: the ratio within a round is the steadier figure when
+# the speed of the machine drifts between rounds.
+rounds = sorted(b / a for a, b in zip(figures["on"], figures["off"]))
 print(f"scoring, one thread, median of {count} alternating runs: {on:.1f} MB/s with word vectors, {off:.1f} MB/s without ({on / off:.2f}x)")
+print(f"time with word vectors / time without, per round: median {statistics.median(rounds):.2f}x (range {rounds[0]:.2f}-{rounds[-1]:.2f})")
 '
