@@ -148,8 +148,17 @@ struct ModelFileReader {
         guard rowOfColumn.count == columns, codes.count == settings.words * settings.dimensions else {
             throw fail("corrupt model: the word-vector sections do not match \(columns) columns and \(settings.words) words of \(settings.dimensions) dimensions")
         }
-        for column in 0..<columns where rowOfColumn[column] >= Int32(settings.words) || rowOfColumn[column] < -1 {
-            throw fail("corrupt model: the word-vector row of column \(column) is out of range")
+        var columnsWithRows = 0
+        for column in 0..<columns {
+            let row = rowOfColumn[column]
+            guard row >= -1, row < Int32(settings.words) else {
+                throw fail("corrupt model: the word-vector row of column \(column) is out of range")
+            }
+            if row >= 0 { columnsWithRows += 1 }
+        }
+        // Each word vector belongs to one column: scoring lays the rows out once per column.
+        guard columnsWithRows <= settings.words else {
+            throw fail("corrupt model: \(columnsWithRows) columns have word vectors, but there are \(settings.words)")
         }
         return WordVectors(dimensions: settings.dimensions, weight: settings.weight, firstColumn: columns,
                            rowOfColumn: rowOfColumn, codes: codes, scales: scales)

@@ -142,6 +142,16 @@ final class ModelFileTests: XCTestCase {
         var outOfRange = good
         for k in 0..<4 { outOfRange[rows.offset + k] = k == 3 ? 0x7F : 0xFF }  // column 0's row: Int32.max
         try assertRefused(resealed(outOfRange), mentions: "out of range")
+        // Every column given a word vector: more columns with one than there are vectors (one vector shared
+        // by many columns would multiply the rows that scoring lays out).
+        let columnCount = rows.length / 4
+        let words = (0..<columnCount).filter { c in
+            good.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: rows.offset + 4 * c, as: Int32.self) } >= 0
+        }.count
+        XCTAssertLessThan(words, columnCount, "the toy model has columns without a word vector")
+        var shared = good
+        for c in 0..<columnCount { for k in 0..<4 { shared[rows.offset + 4 * c + k] = 0 } }  // every column: row 0
+        try assertRefused(resealed(shared), mentions: "columns have word vectors")
         let codesIndex = try XCTUnwrap(table.firstIndex { $0.tag == "WVCD" })
         let codesEntry = 64 + 32 * codesIndex
         var missing = good
