@@ -82,7 +82,11 @@ public final class Featurizer {
     /// Adds a chunk of the document's UTF-8 bytes.
     public func feed(_ bytes: UnsafeRawBufferPointer) {
         var collector = self.collector  // a local for the chunk: no access to this object per token
-        tokenizer.feed(bytes) { collector.add($0) }
+        if collector.isWordsAndPairs {  // the default, with no test of the n-gram range per token
+            tokenizer.feed(bytes) { collector.addWordAndPair($0) }
+        } else {
+            tokenizer.feed(bytes) { collector.add($0) }
+        }
         self.collector = collector
     }
 

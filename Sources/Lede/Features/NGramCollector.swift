@@ -55,6 +55,25 @@ struct NGramCollector {
         tokens = 0
     }
 
+    /// Whether `addWordAndPair` may stand for `add`: n-grams 1...2 (the default) in a vocabulary space, where
+    /// each token adds its own hash and its pair's, unmasked.
+    var isWordsAndPairs: Bool { window.ngramMin == 1 && window.ngramMax == 2 && buffer.columnMask == 0 }
+
+    /// `add` when `isWordsAndPairs`, with no test of the n-gram range per token: the pair's key is written
+    /// after the word's every time and kept when there was a token before (the first token's is written
+    /// over by the next key). The same keys in the same order as `add`.
+    @inline(__always)
+    mutating func addWordAndPair(_ token: UnsafeRawBufferPointer) {
+        let hash = TokenHash.hash(padded: token, seed: seed)
+        if _slowPath(buffer.count &+ 2 > buffer.capacity) { buffer.grow() }
+        let keys = buffer.keys, n = buffer.count
+        keys[n] = hash
+        keys[n &+ 1] = TokenHash.extend(previous, with: hash, length: 2)
+        buffer.count = n &+ 1 &+ (tokens == 0 ? 0 : 1)
+        tokens &+= 1
+        previous = hash
+    }
+
     /// Adds a token (its bytes followed by readable bytes: `TokenHash.hash(padded:)`).
     @inline(__always)
     mutating func add(_ token: UnsafeRawBufferPointer) {

@@ -62,9 +62,9 @@ public enum TokenHash {
         guard count > 0, let base = bytes.baseAddress else { return fmix64(h) }
         let offset = absorbWholeBlocks(base, count: count, into: &h)
         let rest = count - offset
-        if rest > 0 {
+        if rest > 0 {  // 1...7 bytes: the mask's shift is 8...56, so a shift that never overflows will do
             let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            h = absorb(h, word & ((1 << UInt64(8 * rest)) &- 1))
+            h = absorb(h, word & (UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* rest)))
         }
         return fmix64(h)
     }
