@@ -41,6 +41,37 @@ struct VocabularyLookup {
     @inline(__always)
     func lookUp(_ keys: UnsafePointer<UInt64>, occurrences: UnsafePointer<UInt32>, count n: Int, into output: Output,
                 sublinearTF: Bool, norm: VectorNorm, tfTable: UnsafePointer<Double>) -> (found: Int, total: Double) {
+        // The defaults' weighting (sublinear tf, l2 norm) as constants, in a copy of the loop of its own
+        // (a specialization): no test of either per n-gram, and registers for the rest.
+        if sublinearTF && norm == .l2 {
+            return stages(keys, occurrences: occurrences, count: n, into: output, weighting: DefaultWeighting(), tfTable: tfTable)
+        }
+        return stages(keys, occurrences: occurrences, count: n, into: output,
+                      weighting: GivenWeighting(sublinearTF: sublinearTF, norm: norm), tfTable: tfTable)
+    }
+
+    /// How the found n-grams are weighted: constants for the defaults, values otherwise.
+    private protocol Weighting {
+        var sublinearTF: Bool { get }
+        var norm: VectorNorm { get }
+    }
+
+    private struct DefaultWeighting: Weighting {
+        var sublinearTF: Bool { true }
+        var norm: VectorNorm { .l2 }
+    }
+
+    private struct GivenWeighting: Weighting {
+        let sublinearTF: Bool
+        let norm: VectorNorm
+    }
+
+    @inline(__always)
+    private func stages<W: Weighting>(_ keys: UnsafePointer<UInt64>, occurrences: UnsafePointer<UInt32>, count n: Int,
+                                      into output: Output, weighting: W, tfTable: UnsafePointer<Double>)
+        -> (found: Int, total: Double)
+    {
+        let sublinearTF = weighting.sublinearTF, norm = weighting.norm
         let ahead = VocabularyLookup.ahead, ring = 2 * ahead - 1
         let slots = self.slots, tags = self.tags, stride = self.stride, mask = self.mask, candidates = self.candidates
         var found = 0, total = 0.0
