@@ -73,13 +73,15 @@ public struct ScoreFormat: Sendable {
                 out.append(0x2E)
                 for index in 1..<significant { out.append(digit(index)) }
             }
-            out.append(contentsOf: [0x65, exponent < 0 ? 0x2D : 0x2B])  // e- or e+, then at least two digits
+            out.append(0x65)  // e- or e+, then at least two digits (bytes appended one by one: an array
+            out.append(exponent < 0 ? 0x2D : 0x2B)  // literal would be allocated for each score)
             let magnitude = abs(exponent)
             if magnitude >= 100 { out.append(UInt8(0x30 + magnitude / 100)) }
             out.append(UInt8(0x30 + magnitude / 10 % 10))
             out.append(UInt8(0x30 + magnitude % 10))
         } else if exponent < 0 {
-            out.append(contentsOf: [0x30, 0x2E])  // 0.
+            out.append(0x30)  // 0.
+            out.append(0x2E)
             for _ in 0..<(-exponent - 1) { out.append(0x30) }
             for index in 0..<significant { out.append(digit(index)) }
         } else {
