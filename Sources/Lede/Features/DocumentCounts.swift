@@ -80,6 +80,11 @@ final class DocumentCounts {
     /// than the stores it saves. The loop keeps the table's state in locals (one pass per document, not a
     /// call per n-gram), so nothing is reloaded from memory between keys.
     func add(_ input: UnsafePointer<UInt64>, count: Int) {
+        // A document whose keys would fill the table even if half of them repeat (news text repeats
+        // fewer) starts in a table large enough for that half: it would outgrow the small one anyway, and
+        // moving it there now costs no rehashing. Up to `presizeLimit` slots: a huge document of few
+        // distinct keys grows only as far as they need.
+        while distinct == 0 && (capacity - 1) / 2 < count / 2 && capacity < DocumentCounts.presizeLimit { grow() }
         var k = 0
         while k < count {
             let entries = self.entries, keys = self.keys, counts = self.counts
@@ -113,6 +118,9 @@ final class DocumentCounts {
             }
         }
     }
+
+    /// The largest table a document starts in (1 MiB).
+    static let presizeLimit = 1 << 16
 
     /// 1 for true, 0 for false, as a value (no branch).
     @inline(__always)
