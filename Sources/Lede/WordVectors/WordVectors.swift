@@ -27,11 +27,15 @@ public struct WordVectors: Sendable {
     /// comes from two small tables instead of a read of `rowOfColumn`.
     let rankBefore: Storage<UInt32>
     /// The rows as scoring reads them (derived from `codes`, `scales` and `rowOfColumn`), in the order of
-    /// their columns: the row of the column of rank k at byte `k * rowStride`, its `dimensions` codes, then
-    /// its scale (a `Float`) in the last 4 bytes of the stride. The stride is a multiple of 64 bytes and the
-    /// table 64-byte aligned: a row is whole cache lines, its scale among them.
+    /// their columns: the row of the column of rank k at byte `k * rowStride`, its `dimensions` codes and
+    /// zeros up to `summedDimensions`, then its scale (a `Float`) in the last 4 bytes of the stride. The
+    /// stride is a multiple of 64 bytes and the table 64-byte aligned: a row is whole cache lines, its
+    /// scale among them.
     let scoringRows: Storage<UInt8>
     let rowStride: Int
+    /// `dimensions` rounded up to a multiple of 8: the sum runs over whole vectors of 8 codes, the zeros
+    /// adding 0 to sum elements that no feature reads.
+    let summedDimensions: Int
 
     public var rows: Int { scales.count }
 
@@ -54,7 +58,8 @@ public struct WordVectors: Sendable {
         }
         hasRow = Storage(bits)
         rankBefore = Storage(before)
-        rowStride = (dimensions + MemoryLayout<Float>.size + 63) / 64 * 64
+        summedDimensions = (dimensions + 7) / 8 * 8
+        rowStride = (summedDimensions + MemoryLayout<Float>.size + 63) / 64 * 64
         scoringRows = Storage(zeroed: Int(ranked) * rowStride)
         var start = UnsafeMutableRawPointer(mutating: scoringRows.base)
         for column in 0..<firstColumn where rowOfColumn[column] >= 0 {
@@ -93,7 +98,7 @@ public struct WordVectors: Sendable {
         private var capacity = 1024
 
         public init(dimensions: Int) {
-            sum = .allocate(capacity: max(dimensions, 1))
+            sum = .allocate(capacity: max((dimensions + 7) / 8 * 8, 1))  // room for `summedDimensions`
             rows = .allocate(capacity: capacity)
             values = .allocate(capacity: capacity)
         }
@@ -124,7 +129,7 @@ public struct WordVectors: Sendable {
     @inline(__always)
     public func append(to vector: SparseVector, scratch: Scratch) {
         let d = dimensions, m = scratch.sum
-        m.update(repeating: 0, count: d)
+        m.update(repeating: 0, count: summedDimensions)
         let hasRow = self.hasRow.base, rankBefore = self.rankBefore.base, stride = rowStride
         let table = UnsafeRawPointer(scoringRows.base)
         scratch.reserve(vector.count)
@@ -145,7 +150,7 @@ public struct WordVectors: Sendable {
             found += 1
         }
         guard found > 0 else { return }
-        lede_add_scaled_rows(m, rows, rowValues, found, d, stride, rowsAhead)
+        lede_add_scaled_rows(m, rows, rowValues, found, summedDimensions, stride, rowsAhead)
         var squares: Float = 0
         for i in 0..<d { squares += m[i] * m[i] }
         guard squares > 0 else { return }
