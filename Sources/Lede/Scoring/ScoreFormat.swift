@@ -73,8 +73,9 @@ public struct ScoreFormat: Sendable {
                 out.append(0x2E)
                 for index in 1..<significant { out.append(digit(index)) }
             }
-            out.append(0x65)  // e- or e+, then at least two digits (bytes appended one by one: an array
-            out.append(exponent < 0 ? 0x2D : 0x2B)  // literal would be allocated for each score)
+            // e- or e+, then at least two digits (byte by byte: an array literal would be allocated per score)
+            out.append(0x65)
+            out.append(exponent < 0 ? 0x2D : 0x2B)
             let magnitude = abs(exponent)
             if magnitude >= 100 { out.append(UInt8(0x30 + magnitude / 100)) }
             out.append(UInt8(0x30 + magnitude / 10 % 10))
