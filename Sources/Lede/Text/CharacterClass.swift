@@ -1,3 +1,5 @@
+import Synchronization
+
 /// How the tokenizer treats one Unicode scalar.
 public enum CharacterClass: UInt8, Sendable {
     /// Ends the current token (spaces, punctuation, symbols, controls, format characters such as the BOM).
@@ -10,39 +12,58 @@ public enum CharacterClass: UInt8, Sendable {
     case apostrophe = 3
 }
 
-/// Character classes and lowercase forms, precomputed for the Basic Multilingual Plane.
+/// Character classes and lowercase forms for the Basic Multilingual Plane, filled in blocks of 256
+/// scalars: a block the first time any tokenizer meets one of its scalars (256 lookups of the standard
+/// library's Unicode properties, where the whole plane would take about 65,000 and 4 ms at the start of
+/// every process that reads a non-ASCII character; news text meets a few blocks). Scalars above U+FFFF
+/// are classified on the fly.
 ///
-/// Built once per process on the first non-ASCII character (about 65,000 lookups of the standard
-/// library's Unicode properties); scalars above U+FFFF are classified on the fly.
+/// A reader calls `fill(blockOf:)` once per block before it reads the block's entries (a tokenizer notes
+/// which blocks it has asked for); the lock in `fill` orders the filling before those reads.
 final class CharacterTable: @unchecked Sendable {
     static let shared = CharacterTable()
+    static let blockCount = 256
 
-    /// Class of each BMP scalar.
+    /// Class of each BMP scalar (of the filled blocks).
     let classes: UnsafeMutablePointer<UInt8>
     /// Lowercase of each BMP scalar (the scalar itself when lowercasing leaves it unchanged).
     let lower: UnsafeMutablePointer<UInt32>
     /// The second scalar of the few full lowercase mappings that have two (U+0130 -> "i\u{307}"), else 0.
     let lowerSecond: UnsafeMutablePointer<UInt32>
+    /// Which blocks are filled.
+    private let filled = Mutex<[Bool]>([Bool](repeating: false, count: CharacterTable.blockCount))
 
     private init() {
         let size = 0x10000
         classes = .allocate(capacity: size)
         lower = .allocate(capacity: size)
         lowerSecond = .allocate(capacity: size)
-        for value in 0..<size {
-            lower[value] = UInt32(value)
-            lowerSecond[value] = 0
-            guard let scalar = Unicode.Scalar(UInt32(value)) else {
-                classes[value] = CharacterClass.separator.rawValue  // surrogate code points
-                continue
+        classes.initialize(repeating: CharacterClass.separator.rawValue, count: size)
+        lower.initialize(repeating: 0, count: size)
+        lowerSecond.initialize(repeating: 0, count: size)
+    }
+
+    /// Fills the block of the BMP scalar `value` unless it is filled; its entries may be read afterwards.
+    func fill(blockOf value: UInt32) {
+        let block = Int(value >> 8)
+        filled.withLock { filled in
+            guard !filled[block] else { return }
+            for value in (block << 8)..<((block + 1) << 8) {
+                lower[value] = UInt32(value)
+                lowerSecond[value] = 0
+                guard let scalar = Unicode.Scalar(UInt32(value)) else {
+                    classes[value] = CharacterClass.separator.rawValue  // surrogate code points
+                    continue
+                }
+                let cls = CharacterTable.classify(scalar)
+                classes[value] = cls.rawValue
+                if cls == .word, scalar.properties.changesWhenLowercased {
+                    let mapped = Array(scalar.properties.lowercaseMapping.unicodeScalars)
+                    if let first = mapped.first { lower[value] = first.value }
+                    if mapped.count > 1 { lowerSecond[value] = mapped[1].value }
+                }
             }
-            let cls = CharacterTable.classify(scalar)
-            classes[value] = cls.rawValue
-            if cls == .word, scalar.properties.changesWhenLowercased {
-                let mapped = Array(scalar.properties.lowercaseMapping.unicodeScalars)
-                if let first = mapped.first { lower[value] = first.value }
-                if mapped.count > 1 { lowerSecond[value] = mapped[1].value }
-            }
+            filled[block] = true
         }
     }
 

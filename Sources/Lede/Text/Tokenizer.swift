@@ -26,6 +26,9 @@ public final class Tokenizer {
     private var partial: (UInt8, UInt8, UInt8) = (0, 0, 0)
     private var partialCount = 0
     private var table: CharacterTable?
+    /// Bit b set when block b of `table` is known to be filled (`CharacterTable.fill(blockOf:)`): one
+    /// bit for each of its 256 blocks.
+    private let filledBlocks: UnsafeMutablePointer<UInt64>
     /// Bytes of the current document that were not valid UTF-8 (each one treated as a separator).
     public private(set) var invalidByteCount = 0
     /// NUL bytes in the current document (a sign of a binary file).
@@ -39,12 +42,17 @@ public final class Tokenizer {
 
     public init() {
         buffer = .allocate(capacity: Tokenizer.maxTokenBytes + Tokenizer.fastReach)
+        filledBlocks = .allocate(capacity: CharacterTable.blockCount / 64)
+        filledBlocks.initialize(repeating: 0, count: CharacterTable.blockCount / 64)
         asciiClasses = AsciiTable.classesPointer
         asciiLower = AsciiTable.lowerPointer
         asciiWordBytes = AsciiTable.wordBytesPointer
     }
 
-    deinit { buffer.deallocate() }
+    deinit {
+        buffer.deallocate()
+        filledBlocks.deallocate()
+    }
 
     /// Forgets any token in progress (start of a new document).
     public func reset() {
@@ -200,6 +208,11 @@ public final class Tokenizer {
         var lower = scalar
         var lowerSecond: UInt32 = 0
         if scalar < 0x10000 {
+            let block = Int(scalar >> 8), bit = UInt64(1) << UInt64(block & 63)
+            if filledBlocks[block >> 6] & bit == 0 {
+                table.fill(blockOf: scalar)
+                filledBlocks[block >> 6] |= bit
+            }
             cls = table.classes[Int(scalar)]
             lower = table.lower[Int(scalar)]
             lowerSecond = table.lowerSecond[Int(scalar)]

@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import XCTest
 import Lede
 
@@ -18,6 +20,37 @@ final class TokenizerTests: XCTestCase {
     func testAccentedLettersAreLowercasedByUnicode() {
         XCTAssertEqual(TestSupport.tokens("ÉLYSÉE Größe ΑΘΗΝΑ Москва İstanbul"),
                        ["élysée", "größe", "αθηνα", "москва", "i\u{307}stanbul"])
+    }
+
+    /// Scalars from every block of the Basic Multilingual Plane, tokenized on four threads at once (the
+    /// table of classes and lowercase forms is shared and filled a block at a time): each thread gets the
+    /// tokens that the Unicode properties give.
+    func testEveryBlockOfThePlaneOnSeveralThreadsAtOnce() {
+        let scalars = stride(from: 0xA0, to: 0x10000, by: 37).compactMap { Unicode.Scalar(UInt32($0)) }
+        let text = scalars.map { String(String.UnicodeScalarView([$0])) }.joined(separator: " ")
+        let wordCategories: Set<Unicode.GeneralCategory> = [.uppercaseLetter, .lowercaseLetter, .titlecaseLetter,
+            .modifierLetter, .otherLetter, .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber,
+            .letterNumber, .otherNumber]
+        func isStandalone(_ v: UInt32) -> Bool {
+            [0x3040...0x30FF, 0x31F0...0x31FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7AF, 0xF900...0xFAFF,
+             0xFF66...0xFF9F].contains { $0.contains(v) }
+        }
+        let expected = scalars.compactMap { scalar -> String? in
+            if scalar.value == 0x2019 { return nil }
+            if isStandalone(scalar.value) { return String(String.UnicodeScalarView([scalar])) }
+            guard wordCategories.contains(scalar.properties.generalCategory) else { return nil }
+            guard scalar.properties.changesWhenLowercased else { return String(String.UnicodeScalarView([scalar])) }
+            return String(String.UnicodeScalarView(scalar.properties.lowercaseMapping.unicodeScalars.prefix(2)))
+        }
+        XCTAssertGreaterThan(expected.count, 1000, "most of the sampled scalars are letters, marks or numbers")
+        let results = Mutex<[[String]]>([])
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            let tokens = TestSupport.tokens(text)
+            results.withLock { $0.append(tokens) }
+        }
+        let all = results.withLock { $0 }
+        XCTAssertEqual(all.count, 4)
+        for tokens in all { XCTAssertEqual(tokens, expected) }
     }
 
     func testEachCJKCharacterIsAToken() {
