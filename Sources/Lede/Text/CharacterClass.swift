@@ -1,4 +1,4 @@
-import Synchronization
+import Foundation
 
 /// How the tokenizer treats one Unicode scalar.
 public enum CharacterClass: UInt8, Sendable {
@@ -30,8 +30,10 @@ final class CharacterTable: @unchecked Sendable {
     let lower: UnsafeMutablePointer<UInt32>
     /// The second scalar of the few full lowercase mappings that have two (U+0130 -> "i\u{307}"), else 0.
     let lowerSecond: UnsafeMutablePointer<UInt32>
-    /// Which blocks are filled.
-    private let filled = Mutex<[Bool]>([Bool](repeating: false, count: CharacterTable.blockCount))
+    /// Which blocks are filled, read and written under `lock` (a pthread mutex, which thread sanitizers
+    /// see, unlike a futex).
+    private var filled = [Bool](repeating: false, count: CharacterTable.blockCount)
+    private let lock = NSLock()
 
     private init() {
         let size = 0x10000
@@ -46,25 +48,25 @@ final class CharacterTable: @unchecked Sendable {
     /// Fills the block of the BMP scalar `value` unless it is filled; its entries may be read afterwards.
     func fill(blockOf value: UInt32) {
         let block = Int(value >> 8)
-        filled.withLock { filled in
-            guard !filled[block] else { return }
-            for value in (block << 8)..<((block + 1) << 8) {
-                lower[value] = UInt32(value)
-                lowerSecond[value] = 0
-                guard let scalar = Unicode.Scalar(UInt32(value)) else {
-                    classes[value] = CharacterClass.separator.rawValue  // surrogate code points
-                    continue
-                }
-                let cls = CharacterTable.classify(scalar)
-                classes[value] = cls.rawValue
-                if cls == .word, scalar.properties.changesWhenLowercased {
-                    let mapped = Array(scalar.properties.lowercaseMapping.unicodeScalars)
-                    if let first = mapped.first { lower[value] = first.value }
-                    if mapped.count > 1 { lowerSecond[value] = mapped[1].value }
-                }
+        lock.lock()
+        defer { lock.unlock() }
+        guard !filled[block] else { return }
+        for value in (block << 8)..<((block + 1) << 8) {
+            lower[value] = UInt32(value)
+            lowerSecond[value] = 0
+            guard let scalar = Unicode.Scalar(UInt32(value)) else {
+                classes[value] = CharacterClass.separator.rawValue  // surrogate code points
+                continue
             }
-            filled[block] = true
+            let cls = CharacterTable.classify(scalar)
+            classes[value] = cls.rawValue
+            if cls == .word, scalar.properties.changesWhenLowercased {
+                let mapped = Array(scalar.properties.lowercaseMapping.unicodeScalars)
+                if let first = mapped.first { lower[value] = first.value }
+                if mapped.count > 1 { lowerSecond[value] = mapped[1].value }
+            }
         }
+        filled[block] = true
     }
 
     /// Class of any scalar, from its Unicode general category and block.

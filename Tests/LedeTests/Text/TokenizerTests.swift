@@ -1,5 +1,4 @@
-import Dispatch
-import Synchronization
+import Foundation
 import XCTest
 import Lede
 
@@ -43,12 +42,12 @@ final class TokenizerTests: XCTestCase {
             return String(String.UnicodeScalarView(scalar.properties.lowercaseMapping.unicodeScalars.prefix(2)))
         }
         XCTAssertGreaterThan(expected.count, 1000, "most of the sampled scalars are letters, marks or numbers")
-        let results = Mutex<[[String]]>([])
+        let lock = NSLock()
+        nonisolated(unsafe) var all: [[String]] = []
         DispatchQueue.concurrentPerform(iterations: 4) { _ in
             let tokens = TestSupport.tokens(text)
-            results.withLock { $0.append(tokens) }
+            lock.withLock { all.append(tokens) }
         }
-        let all = results.withLock { $0 }
         XCTAssertEqual(all.count, 4)
         for tokens in all { XCTAssertEqual(tokens, expected) }
     }
