@@ -180,7 +180,7 @@ public enum ModelFile {
     }
 
     static func load(_ contents: FileContents, path: String) throws -> LedeModel {
-        try ModelFileReader(contents, path: path).model()
+        try ModelFileReader.model(contents, path: path)
     }
 
     // MARK: - Helpers

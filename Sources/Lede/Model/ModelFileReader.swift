@@ -5,7 +5,7 @@ import Foundation
 ///
 /// A valid checksum guards against accidents only: every count, offset and range is checked before
 /// anything indexes with it, so that a crafted file is refused, never trusted. The stages, in order: the
-/// header (magic, version, size, checksum), the section table (inside the file, past the header, aligned,
+/// header (magic, version, size; the checksum meanwhile on another thread), the section table (inside the file, past the header, aligned,
 /// apart), the metadata (labels, thresholds, feature settings), the word vectors, the weight slots and
 /// the vocabulary's terms.
 struct ModelFileReader {
@@ -15,19 +15,60 @@ struct ModelFileReader {
     private var size: Int { raw.count }
     private var sections: [String: (offset: Int, length: Int, elementSize: Int)] = [:]
 
-    init(_ contents: FileContents, path: String) throws {
+    private init(_ contents: FileContents, path: String) throws {
         self.contents = contents
         self.raw = contents.bytes
         self.path = path
         try checkHeader()
-        try readSectionTable()
+    }
+
+    /// The model in `contents`, every part read and checked. The checksum is computed on another thread
+    /// while the sections are read and checked (it reads every byte; they read the tables), and a file
+    /// whose checksum does not match is refused for that, whatever else is wrong with it.
+    static func model(_ contents: FileContents, path: String) throws -> LedeModel {
+        var reader = try ModelFileReader(contents, path: path)
+        let checksum = ChecksumTask(UnsafeRawBufferPointer(rebasing: reader.raw[ModelFile.headerSize...]))
+        do {
+            try reader.readSectionTable()
+            let model = try reader.model()
+            try reader.verify(checksum)
+            return model
+        } catch {
+            try reader.verify(checksum)  // a damaged file: say so first
+            throw error
+        }
+    }
+
+    /// The checksum of a file's bytes, computed on a thread of its own until `value` is asked for.
+    private final class ChecksumTask: @unchecked Sendable {
+        private let group = DispatchGroup()
+        private var result: UInt64 = 0
+
+        /// Starts on `bytes`, which must stay alive until `value` has been read.
+        init(_ bytes: UnsafeRawBufferPointer) {
+            nonisolated(unsafe) let bytes = bytes
+            DispatchQueue.global(qos: .userInitiated).async(group: group) { self.result = Checksum.compute(bytes) }
+        }
+
+        /// Waits for the checksum (the group's wait orders its computation before this read).
+        var value: UInt64 {
+            group.wait()
+            return result
+        }
+    }
+
+    private func verify(_ checksum: ChecksumTask) throws {
+        let expected: UInt64 = get(32), actual = checksum.value
+        guard expected == actual else {
+            throw fail("corrupt model: checksum mismatch (stored \(ModelFile.hex(expected)), computed \(ModelFile.hex(actual))); the file was damaged, copy it again or retrain")
+        }
     }
 
     private func fail(_ message: String) -> LedeError { LedeError.model(message, file: path) }
 
     private func get<T: FixedWidthInteger>(_ offset: Int) -> T { ModelFile.get(raw, offset) }
 
-    /// Magic, version, header size, declared file size and checksum.
+    /// Magic, version, header size, declared file size and the section count (the checksum: `verify`).
     private func checkHeader() throws {
         let headerSize = ModelFile.headerSize, formatVersion = ModelFile.formatVersion
         guard size >= 8, Array(raw[0..<8]) == ModelFile.magic else {
@@ -53,11 +94,6 @@ struct ModelFileReader {
         let sectionCount = Int(get(16) as UInt32)
         guard sectionCount <= 64, headerSize + sectionCount * ModelFile.entrySize <= size else {
             throw fail("corrupt model header: \(sectionCount) sections do not fit in the file")
-        }
-        let expected: UInt64 = get(32)
-        let actual = Checksum.compute(UnsafeRawBufferPointer(rebasing: raw[headerSize...]))
-        guard expected == actual else {
-            throw fail("corrupt model: checksum mismatch (stored \(ModelFile.hex(expected)), computed \(ModelFile.hex(actual))); the file was damaged, copy it again or retrain")
         }
     }
 
@@ -232,8 +268,8 @@ struct ModelFileReader {
         return (space, nil)
     }
 
-    /// The model, every part read and checked.
-    func model() throws -> LedeModel {
+    /// The model, every part read and checked (but the checksum).
+    private func model() throws -> LedeModel {
         let metadata = try metadata()
         let k = metadata.labels.count
         let wordVectors = try wordVectors(metadata)
