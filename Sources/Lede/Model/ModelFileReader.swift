@@ -5,9 +5,9 @@ import Foundation
 ///
 /// A valid checksum guards against accidents only: every count, offset and range is checked before
 /// anything indexes with it, so that a crafted file is refused, never trusted. The stages, in order: the
-/// header (magic, version, size; the checksum meanwhile on another thread), the section table (inside the file, past the header, aligned,
-/// apart), the metadata (labels, thresholds, feature settings), the word vectors, the weight slots and
-/// the vocabulary's terms.
+/// header (magic, version, size; the checksum meanwhile on another thread), the section table (inside the
+/// file, past the header, aligned, apart), the metadata (labels, thresholds, feature settings), the word
+/// vectors, the weight slots and the vocabulary's terms.
 struct ModelFileReader {
     private let contents: FileContents
     private let raw: UnsafeRawBufferPointer

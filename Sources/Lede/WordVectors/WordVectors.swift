@@ -33,9 +33,12 @@ public struct WordVectors: Sendable {
     /// scale among them.
     let scoringRows: Storage<UInt8>
     let rowStride: Int
-    /// `dimensions` rounded up to a multiple of 8: the sum runs over whole vectors of 8 codes, the zeros
-    /// adding 0 to sum elements that no feature reads.
+    /// `dimensions` rounded up to a multiple of 8 (`summed(_:)`): the sum runs over whole vectors of 8
+    /// codes, the zeros adding 0 to sum elements that no feature reads.
     let summedDimensions: Int
+
+    /// `dimensions` rounded up to a multiple of 8.
+    static func summed(_ dimensions: Int) -> Int { (dimensions + 7) / 8 * 8 }
 
     public var rows: Int { scales.count }
 
@@ -58,7 +61,7 @@ public struct WordVectors: Sendable {
         }
         hasRow = Storage(bits)
         rankBefore = Storage(before)
-        summedDimensions = (dimensions + 7) / 8 * 8
+        summedDimensions = WordVectors.summed(dimensions)
         rowStride = (summedDimensions + MemoryLayout<Float>.size + 63) / 64 * 64
         scoringRows = Storage(zeroed: Int(ranked) * rowStride)
         var start = UnsafeMutableRawPointer(mutating: scoringRows.base)
@@ -98,7 +101,7 @@ public struct WordVectors: Sendable {
         private var capacity = 1024
 
         public init(dimensions: Int) {
-            sum = .allocate(capacity: max((dimensions + 7) / 8 * 8, 1))  // room for `summedDimensions`
+            sum = .allocate(capacity: max(WordVectors.summed(dimensions), 1))
             rows = .allocate(capacity: capacity)
             values = .allocate(capacity: capacity)
         }
