@@ -14,9 +14,11 @@ public struct RecordFormatter: Sendable {
     public let format: Format
     public let labels: [String]
     private let escapedLabels: [[UInt8]]
-    /// `"label": ` before each score (`, ` before all but the first), in one buffer: key `k` is
-    /// `scoreKeyBytes[scoreKeyEnds[k] ..< scoreKeyEnds[k + 1]]` (no array per key to retain per record).
+    /// What goes before each score: `"label": ` (`, ` before all but the first) in JSONL, a tab in TSV;
+    /// in one buffer: key `k` is `scoreKeyBytes[scoreKeyEnds[k] ..< scoreKeyEnds[k + 1]]` (no array per
+    /// key to retain per record), then `keyPadding` zeros, so that keys are copied 16 bytes at a time.
     private let scoreKeyBytes: [UInt8]
+    private static let keyPadding = 16
     private let scoreKeyEnds: [Int]
     private let labelsKey = Array(", \"labels\": [".utf8)
     private let scoresKey = Array("], \"scores\": {".utf8)
@@ -37,8 +39,9 @@ public struct RecordFormatter: Sendable {
             escaped.append(bytes)
         }
         escapedLabels = escaped
-        let keys = escaped.enumerated().map { i, e in Array((i == 0 ? "" : ", ").utf8) + e + Array(": ".utf8) }
-        scoreKeyBytes = keys.flatMap { $0 }
+        let keys = format == .tsv ? escaped.map { _ in [UInt8(0x09)] }
+            : escaped.enumerated().map { i, e in Array((i == 0 ? "" : ", ").utf8) + e + Array(": ".utf8) }
+        scoreKeyBytes = keys.flatMap { $0 } + Array(repeating: 0, count: RecordFormatter.keyPadding)
         scoreKeyEnds = [0] + keys.reduce(into: [Int]()) { ends, key in ends.append((ends.last ?? 0) + key.count) }
     }
 
@@ -65,12 +68,7 @@ public struct RecordFormatter: Sendable {
                 out.append(contentsOf: escapedLabels[label])
             }
             out.append(contentsOf: scoresKey)
-            scoreKeyBytes.withUnsafeBufferPointer { keys in
-                for label in 0..<scoreKeyEnds.count - 1 {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: keys[scoreKeyEnds[label]..<scoreKeyEnds[label + 1]]))
-                    scores.append(probabilities[label], to: &out)
-                }
-            }
+            appendScores(probabilities, to: &out)
             out.append(0x7D)  // }
             if let explanations { appendExplanations(explanations, space: space, to: &out) }
             out.append(contentsOf: [0x7D, 0x0A])  // }\n
@@ -81,12 +79,37 @@ public struct RecordFormatter: Sendable {
                 if n > 0 { out.append(0x2C) }
                 out.append(contentsOf: escapedLabels[label])
             }
-            for label in 0..<labels.count {
-                out.append(0x09)
-                scores.append(probabilities[label], to: &out)
-            }
+            appendScores(probabilities, to: &out)
             out.append(contentsOf: [0x09, 0x0A])
         }
+    }
+
+    /// Appends each label's key and score. The room they can take is appended first and written in
+    /// place, 16 bytes at a time, then what was not used is removed: no call per key or score.
+    private func appendScores(_ probabilities: UnsafePointer<Float>, to out: inout [UInt8]) {
+        let labelCount = scoreKeyEnds.count - 1, keyBytes = scoreKeyEnds[labelCount]
+        let start = out.count, room = keyBytes + RecordFormatter.keyPadding + labelCount * ScoreFormat.maximumBytes
+        out.append(contentsOf: repeatElement(0, count: room))
+        let end = out.withUnsafeMutableBytes { target in
+            scoreKeyBytes.withUnsafeBytes { keys in
+                scoreKeyEnds.withUnsafeBufferPointer { ends in
+                    var at = target.baseAddress! + start
+                    for label in 0..<labelCount {
+                        let keyStart = ends[label], keyLength = ends[label + 1] - keyStart
+                        var copied = 0
+                        repeat {  // up to 15 bytes past the key: `keyPadding` in the source, room in the target
+                            (at + copied).storeBytes(of: keys.loadUnaligned(fromByteOffset: keyStart + copied, as: UInt128.self),
+                                                     as: UInt128.self)
+                            copied += 16
+                        } while copied < keyLength
+                        at += keyLength
+                        at += scores.write(probabilities[label], to: at)
+                    }
+                    return at - target.baseAddress!
+                }
+            }
+        }
+        out.removeLast(start + room - end)
     }
 
     /// Appends an error record.
