@@ -25,8 +25,12 @@ public final class Tokenizer {
     /// Bytes of a multi-byte character cut off at the end of the previous chunk.
     private var partial: (UInt8, UInt8, UInt8) = (0, 0, 0)
     private var partialCount = 0
-    private var table: CharacterTable?
-    /// Bit b set when block b of `table` is known to be filled (`CharacterTable.fill(blockOf:)`): one
+    /// `CharacterTable.shared`'s arrays (nil until the first non-ASCII scalar), held as pointers: the
+    /// table lives as long as the process, and a reference to it would be retained per scalar.
+    private var tableClasses: UnsafeMutablePointer<UInt8>?
+    private var tableLower: UnsafeMutablePointer<UInt32>?
+    private var tableLowerSecond: UnsafeMutablePointer<UInt32>?
+    /// Bit b set when block b of the table is known to be filled (`CharacterTable.fill(blockOf:)`): one
     /// bit for each of its 256 blocks.
     private let filledBlocks: UnsafeMutablePointer<UInt64>
     /// Bytes of the current document that were not valid UTF-8 (each one treated as a separator).
@@ -202,20 +206,22 @@ public final class Tokenizer {
     }
 
     private func handle(_ scalar: UInt32, _ emit: (UnsafeRawBufferPointer) -> Void) {
-        if table == nil { table = CharacterTable.shared }
-        let table = self.table!
+        if tableClasses == nil {
+            let table = CharacterTable.shared
+            (tableClasses, tableLower, tableLowerSecond) = (table.classes, table.lower, table.lowerSecond)
+        }
         let cls: UInt8
         var lower = scalar
         var lowerSecond: UInt32 = 0
         if scalar < 0x10000 {
             let block = Int(scalar >> 8), bit = UInt64(1) << UInt64(block & 63)
             if filledBlocks[block >> 6] & bit == 0 {
-                table.fill(blockOf: scalar)
+                CharacterTable.shared.fill(blockOf: scalar)
                 filledBlocks[block >> 6] |= bit
             }
-            cls = table.classes[Int(scalar)]
-            lower = table.lower[Int(scalar)]
-            lowerSecond = table.lowerSecond[Int(scalar)]
+            cls = tableClasses.unsafelyUnwrapped[Int(scalar)]
+            lower = tableLower.unsafelyUnwrapped[Int(scalar)]
+            lowerSecond = tableLowerSecond.unsafelyUnwrapped[Int(scalar)]
         } else if let s = Unicode.Scalar(scalar) {
             cls = CharacterTable.classify(s).rawValue
             if cls == CharacterClass.word.rawValue, s.properties.changesWhenLowercased,
@@ -412,5 +418,17 @@ extension Tokenizer {
         return withUnsafeBytes(of: &sequence) { raw in
             decode(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), needed) != nil ? needed : 0
         }
+    }
+}
+
+extension Tokenizer {
+    /// The number of tokens in `bytes`, one document (the tokenizer is reset first, and left reset).
+    public func countTokens(_ bytes: UnsafeRawBufferPointer) -> Int {
+        reset()
+        var tokens = 0
+        feed(bytes) { _ in tokens &+= 1 }
+        finish { _ in tokens &+= 1 }
+        reset()
+        return tokens
     }
 }

@@ -80,6 +80,20 @@ final class TokenizerTests: XCTestCase {
         XCTAssertEqual(TestSupport.tokens("\u{FEFF}first line\r\nsecond\r\n"), ["first", "line", "second"])
     }
 
+    func testCountTokensCountsWhatIsEmittedAndLeavesNoState() {
+        let text = Array("Ça va? Don’t stop — 東京 naïve crème brûlée, ΑΘΗΝΑ 123 and-a-half".utf8) + [0xFF] + Array("end".utf8)
+        let tokenizer = Tokenizer()
+        let counted = text.withUnsafeBytes { tokenizer.countTokens($0) }
+        XCTAssertEqual(counted, TestSupport.tokens(text).count)
+        tokenizer.feed(UnsafeRawBufferPointer(start: nil, count: 0)) { _ in }
+        var next: [String] = []
+        Array("Next".utf8).withUnsafeBytes { bytes in
+            tokenizer.feed(bytes) { next.append(String(decoding: $0, as: UTF8.self)) }
+        }
+        tokenizer.finish { next.append(String(decoding: $0, as: UTF8.self)) }
+        XCTAssertEqual(next, ["next"], "the count leaves the tokenizer reset")
+    }
+
     func testChunkBoundariesDoNotChangeTokens() {
         let text = Array("Ça va? Don’t stop — 東京 naïve crème brûlée, ΑΘΗΝΑ 123".utf8) + [0xFF] + Array("end".utf8)
         let whole = TestSupport.tokens(text)
