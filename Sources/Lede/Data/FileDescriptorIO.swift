@@ -41,6 +41,15 @@ public enum FileDescriptorIO {
         }, interrupted: interrupted)
     }
 
+    /// Reads up to `count` bytes at `offset` in the file into `buffer` (`pread`: the descriptor's own
+    /// position does not move; see `retrying`).
+    static func read(_ fd: Int32, at offset: Int, into buffer: UnsafeMutableRawPointer, count: Int) throws -> Int? {
+        let target = UnsafeMutableRawBufferPointer(start: buffer, count: count)
+        return try retrying({
+            try FileDescriptor(rawValue: fd).read(fromAbsoluteOffset: Int64(offset), into: target, retryOnInterrupt: false)
+        })
+    }
+
     /// Writes up to `count` bytes from `bytes` (see `retrying`).
     static func write(_ fd: Int32, _ bytes: UnsafeRawPointer, count: Int, interrupted: () throws -> Void = {}) throws -> Int? {
         let source = UnsafeRawBufferPointer(start: bytes, count: count)
