@@ -33,7 +33,8 @@ public struct ScoreFormat: Sendable {
         return result * powers[left]
     }
 
-    /// The most bytes a score takes (`0.0001` and 9 digits, or 9 digits, a point, `e-` and three digits).
+    /// The bytes `write` stores for a score: a register's 16. The text itself takes at most 14 (`0.000` and
+    /// 9 digits, or 9 digits with a point, `e-` and two digits: a Float's exponent has two).
     public static let maximumBytes = 16
 
     /// Appends `p` (clamped to [0, 1]); NaN as `null`.

@@ -85,7 +85,6 @@ final class TokenizerTests: XCTestCase {
         let tokenizer = Tokenizer()
         let counted = text.withUnsafeBytes { tokenizer.countTokens($0) }
         XCTAssertEqual(counted, TestSupport.tokens(text).count)
-        tokenizer.feed(UnsafeRawBufferPointer(start: nil, count: 0)) { _ in }
         var next: [String] = []
         Array("Next".utf8).withUnsafeBytes { bytes in
             tokenizer.feed(bytes) { next.append(String(decoding: $0, as: UTF8.self)) }
