@@ -4,9 +4,10 @@ import Foundation
 ///
 /// Each batch is cut into `slicesPerThread` contiguous slices per thread (small enough that a slice of long
 /// documents does not leave the other threads idle); a slice's records go to its own buffer, and the
-/// buffers are written in slice order, so the output is the same for any thread count. Two sets of slices
-/// take turns: while the workers fill one with a batch's records, the calling thread writes the other's
-/// (the batch before) and reads the next batch, so that the workers never wait for the output.
+/// buffers are written in slice order, so the output is the same for any thread count. The workers take the
+/// slices of the batches read in order, without waiting at the end of a batch for the others to finish
+/// theirs, while the calling thread writes the records of the oldest batch and reads the next one, so that
+/// the workers never wait for the input or the output.
 public final class BatchClassifier {
     public struct Options: Sendable {
         public var threads = Parallel.availableCores
@@ -41,9 +42,7 @@ public final class BatchClassifier {
     public let model: LedeModel
     public let options: Options
     public let formatter: RecordFormatter
-    private var workers: [Worker]
-    /// Two sets of slices, used by alternate batches.
-    private let sliceSets: [[Slice]]
+    private let workers: [Worker]
     public private(set) var totals = Totals()
     static let slicesPerThread = 16
     public static let defaultMaxDocumentBytes = 64 << 20
@@ -88,8 +87,6 @@ public final class BatchClassifier {
         self.options = options
         formatter = RecordFormatter(format: options.format, labels: model.labels, scores: ScoreFormat(digits: options.scoreDigits))
         workers = (0..<max(1, options.threads)).map { _ in Worker(model: model, options: options) }
-        let count = workers.count * BatchClassifier.slicesPerThread
-        sliceSets = (0..<2).map { _ in (0..<count).map { _ in Slice() } }
     }
 
     public func run(inputs: [String], format: InputFormat, write: ([UInt8]) throws -> Void,
@@ -97,111 +94,107 @@ public final class BatchClassifier {
         try run(paths: inputs.map(RawPath.init), format: format, write: write, flush: flush, progress: progress)
     }
 
+    /// Batches read ahead of the one whose records are written next: the calling thread reads one batch
+    /// while the workers score up to `depth - 1` others.
+    static let depth = 3
+
+    /// A batch and its slices, filled and written in turn.
+    final class Stage {
+        let batch = DocumentBatch()
+        let slices: [Slice]
+        init(slices: Int) { self.slices = (0..<slices).map { _ in Slice() } }
+    }
+
     /// Reads every input and writes its records through `write` (called in order, from this thread).
     /// `progress` is called after each batch with the running totals. When the input is live (a pipe or a
     /// terminal) and its next line has not arrived, the records of what was read are written and `flush`
     /// is called before waiting, so that each record follows its input line at once. A signal caught by
     /// `Interruption` while the next batch is read ends the run with `Interruption.Requested` once the
-    /// batch being scored has gone to `write` (which may itself stop at the request, between whole records).
+    /// batches being scored have gone to `write` (which may itself stop at the request, between whole
+    /// records).
+    ///
+    /// The calling thread reads batches and writes records; the workers score the slices of the batches
+    /// read, in order, with no pause between one batch and the next (`SliceQueue`), while up to
+    /// `depth - 1` batches wait for their records to be written.
     public func run(paths: [RawPath], format: InputFormat, write: ([UInt8]) throws -> Void,
                     flush: () throws -> Void = {}, progress: (Totals) -> Void = { _ in }) throws {
         let reader = DocumentReader(inputs: paths, format: format, maxDocumentBytes: options.maxDocumentBytes,
                                     estimatingTotalBytes: options.estimatesTotalBytes)
-        var current = DocumentBatch(), next = DocumentBatch()
         if !formatter.header.isEmpty { try write(formatter.header) }
-        let group = DispatchGroup()
-        // Whatever ends the run, no worker may still be filling a batch or a slice when it returns.
-        defer { group.wait() }
-        var inFlight: (batch: DocumentBatch, slices: [Slice])?
-        var unwritten: [Slice]?
-        var nextSet = 0
-        /// Scores `batch` on the worker threads, into the slice set the last batch did not use.
-        func start(_ batch: DocumentBatch) {
-            let slices = sliceSets[nextSet]
-            nextSet ^= 1
-            inFlight = (batch, slices)
-            let work = UncheckedSendable((classifier: self, batch: batch, slices: slices))
-            DispatchQueue.global().async(group: group) {
-                work.value.classifier.classify(work.value.batch, into: work.value.slices)
-            }
+        let stages = (0..<BatchClassifier.depth).map { _ in Stage(slices: workers.count * BatchClassifier.slicesPerThread) }
+        let queue = SliceQueue(workers: workers.count) { [unowned self] stage, slice, worker in
+            classify(slice: slice, of: stages[stage], worker: workers[worker])
         }
-        /// Waits for the batch being scored; its records are then the ones to write.
-        func collect() {
-            guard let (batch, slices) = inFlight else { return }
-            inFlight = nil
-            group.wait()
-            totals.documents += batch.count
-            totals.bytes += batch.inputBytes
+        // Whatever ends the run, no worker may still be filling a batch's slice when it returns.
+        var drained = false
+        defer { queue.finish(abandoning: !drained) }
+        /// Stages being scored, oldest first, and their tickets.
+        var inFlight: [(stage: Int, ticket: SliceQueue.Ticket)] = []
+        /// Waits for the oldest batch being scored and writes its records.
+        func writeOldest() throws {
+            let (index, ticket) = inFlight.removeFirst()
+            queue.wait(for: ticket)
+            let stage = stages[index]
+            totals.documents += stage.batch.count
+            totals.bytes += stage.batch.inputBytes
             totals.expectedBytes = reader.expectedBytes
-            unwritten = slices
-        }
-        /// Writes the records of the last batch collected.
-        func writeCollected() throws {
-            guard let slices = unwritten else { return }
-            unwritten = nil
-            for slice in slices {
+            for slice in stage.slices {
                 try write(slice.records.output)
                 totals.errors += slice.records.errors
                 totals.bytes += slice.records.bytes
             }
             progress(totals)
         }
-        func finish() throws {
-            collect()
-            try writeCollected()
+        func writeAll() throws {
+            while !inFlight.isEmpty { try writeOldest() }
         }
         // The hook lives only while this function runs (it is cleared before the closures it holds end).
-        try withoutActuallyEscaping(finish) { finish in
+        try withoutActuallyEscaping(writeAll) { writeAll in
             try withoutActuallyEscaping(flush) { flush in
                 reader.onIdle = {
-                    try finish()
+                    try writeAll()
                     try flush()
                 }
                 defer { reader.onIdle = nil }
-                var more = try reader.next(into: current)
-                while more {
-                    // The batch is this thread's again only after `collect` waits for it; meanwhile this
-                    // thread writes the batch before and fills the other one.
-                    start(current)
-                    try writeCollected()
-                    var interruption: Interruption.Requested?
+                var next = 0
+                while true {
+                    // Stages are used in turn: the next one is free once the oldest batch is written.
+                    if inFlight.count == BatchClassifier.depth { try writeOldest() }
+                    let more: Bool
                     do {
-                        more = try reader.next(into: next)
+                        more = try reader.next(into: stages[next].batch)
                     } catch let requested as Interruption.Requested {
-                        interruption = requested
-                        more = false
+                        try writeAll()
+                        throw requested
                     }
-                    collect()
-                    if let interruption {
-                        try writeCollected()
-                        throw interruption
-                    }
-                    swap(&current, &next)
+                    guard more else { break }
+                    inFlight.append((next, queue.enqueue(batch: next, slices: stages[next].slices.count)))
+                    next = (next + 1) % BatchClassifier.depth
                 }
-                try writeCollected()
+                try writeAll()
             }
         }
+        drained = true
     }
 
-    func classify(_ batch: DocumentBatch, into slices: [Slice]) {
-        let perSlice = (batch.count + slices.count - 1) / slices.count
-        Parallel.forEach(blocks: slices.count, threads: workers.count) { index, thread in
-            let slice = slices[index], worker = workers[thread]
-            var records = slice.records
-            slice.records = SliceRecords()  // the local is now the output buffer's only reference
-            records.output.removeAll(keepingCapacity: true)
-            records.errors = 0
-            records.bytes = 0
-            let end = min(batch.count, (index + 1) * perSlice)
-            if index * perSlice < end {
-                batch.bytes.withUnsafeBytes { buffer in
-                    for d in index * perSlice..<end {
-                        process(batch.documents[d], buffer, worker, &records)
-                    }
+    /// Scores slice `index` of the stage's batch into the slice's records.
+    func classify(slice index: Int, of stage: Stage, worker: Worker) {
+        let batch = stage.batch, slice = stage.slices[index]
+        let perSlice = (batch.count + stage.slices.count - 1) / stage.slices.count
+        var records = slice.records
+        slice.records = SliceRecords()  // the local is now the output buffer's only reference
+        records.output.removeAll(keepingCapacity: true)
+        records.errors = 0
+        records.bytes = 0
+        let end = min(batch.count, (index + 1) * perSlice)
+        if index * perSlice < end {
+            batch.bytes.withUnsafeBytes { buffer in
+                for d in index * perSlice..<end {
+                    process(batch.documents[d], buffer, worker, &records)
                 }
             }
-            slice.records = records
         }
+        slice.records = records
     }
 
     private func process(_ document: PendingDocument, _ buffer: UnsafeRawBufferPointer, _ worker: Worker, _ slice: inout SliceRecords) {
