@@ -48,8 +48,11 @@ public struct TrainingOptions: Sendable {
     public var multiLabel: Bool? = nil
     /// Whether the word-vector features join the sparse ones (see `WordVectorUse`) ...
     public var wordVectors = WordVectorUse.auto
-    /// ... and the dimensions of the vectors, learned from the training text (`WordVectorLearner`).
-    public var wordVectorDimensions = 300
+    /// ... and the dimensions of the vectors, learned from the training text (`WordVectorLearner`). 120
+    /// codes and a word's scale fill two cache lines (`WordVectors.rowStride`), which scoring reads for
+    /// every distinct word of a document; 300 took five, for the same cross-validated quality on the topic
+    /// set (micro-F1 within 0.001 over three seeds).
+    public var wordVectorDimensions = 120
     /// The length of the word-vector feature block (`WordVectors.weight`), against the unit-length tf-idf.
     public var wordVectorWeight: Float = 0.5
     /// `WordVectorUse.auto` compares the model with and without word vectors up to this many training
