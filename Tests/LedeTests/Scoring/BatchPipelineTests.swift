@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import Lede
 
@@ -70,5 +71,39 @@ final class BatchPipelineTests: XCTestCase {
         var output: [UInt8] = []
         try classifier.run(paths: [RawPath(file.path)], format: .lines, write: { output += $0 })
         XCTAssertEqual(output, try classify(file, threads: 1, model: model).output)
+    }
+
+    /// A signal that arrives while batches are being scored and the output is blocked (nobody reads it)
+    /// ends the run promptly with the signal's status, and what was written is whole records, in order,
+    /// from the first line on: nothing of a batch in flight is written out of turn or cut.
+    func testASignalWhileBatchesAreInFlightLeavesWholeRecordsInOrder() throws {
+        let file = try TestSupport.temporaryDirectory().appendingPathComponent("lines.txt")
+        try TestSupport.write(lines() + lines(), to: file)
+        let classifier = Bundle.main.bundleURL.appendingPathComponent("lede-classify").path
+        for (signal, status) in [(SIGINT, 130), (SIGTERM, 143)] as [(Int32, Int32)] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: classifier)
+            process.arguments = ["--quiet", "--threads", "2", "--input-format", "lines",
+                                 "--model", TestSupport.packageRoot.appendingPathComponent("models/topics.lede").path, file.path]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: 0.5)  // the pipe is full by then: the next write waits
+            let sent = Date()
+            kill(process.processIdentifier, signal)
+            let records = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            XCTAssertLessThan(Date().timeIntervalSince(sent), 5, "ended promptly")
+            XCTAssertEqual(process.terminationStatus, status, "signal \(signal)")
+            XCTAssertTrue(records.hasSuffix("}\n"), "whole records: \(records.suffix(80))")
+            let lines = records.split(separator: "\n")
+            XCTAssertGreaterThan(lines.count, 0)
+            XCTAssertLessThan(lines.count, 18_000, "the run ended early")
+            for (index, record) in lines.enumerated() where !record.hasPrefix("{\"id\": \"\(index + 1)\", ") {
+                XCTFail("record \(index + 1) out of order or cut: \(record.prefix(60))")
+                break
+            }
+        }
     }
 }
