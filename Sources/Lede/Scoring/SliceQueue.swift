@@ -6,18 +6,19 @@ import Foundation
 /// on with the next batch's while the others finish theirs, so that a core never waits for a straggler
 /// (a worker whose core was taken for a while by the producer, or by anything else on the machine).
 ///
-/// The producer queues each batch with `enqueue(_:)`, which returns a ticket, and waits for a batch's
-/// slices to be done with `wait(for:)`, in any order. Each worker thread calls `body(slice, worker)`
-/// with its own index in `0..<workers`, so per-worker state needs no lock. The producer must call
+/// The producer queues each batch with `enqueue(batch:slices:)`, which returns a ticket, and waits for a
+/// batch's slices to be done with `wait(for:)`. Each worker thread calls `body(batch, slice, worker)` with
+/// its own index in `0..<workers`, so per-worker state needs no lock. The producer must call
 /// `finish()`, which ends the workers once the queue is empty, or after the slices in progress when
 /// `abandoning` (a run that ends on an error), and returns when no worker runs any more.
 final class SliceQueue: @unchecked Sendable {
-    /// A queued batch: its slices, and how many of them are not done yet.
+    /// Names a queued batch, for `wait(for:)`.
     struct Ticket: Hashable {
         fileprivate let serial: Int
     }
 
-    /// `body(slice, worker)` runs slice `slice` of the batch `batch` (as given to `enqueue`).
+    /// `body(batch, slice, worker)` runs slice `slice` of the batch tagged `batch` (as given to `enqueue`)
+    /// on the worker thread numbered `worker`.
     typealias Body = (_ batch: Int, _ slice: Int, _ worker: Int) -> Void
 
     // All state below is guarded by `condition`'s lock; it is signalled when a slice is queued, when a
@@ -93,7 +94,7 @@ final class SliceQueue: @unchecked Sendable {
             condition.unlock()
             body(task.batch, task.slice, worker)
             condition.lock()
-            let left = remaining[task.serial, default: 1] - 1
+            let left = remaining[task.serial]! - 1  // the entry stays until its last slice is done
             remaining[task.serial] = left
             if left == 0 { condition.broadcast() }
         }

@@ -89,10 +89,13 @@ final class BatchPipelineTests: XCTestCase {
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
             try process.run()
-            Thread.sleep(forTimeInterval: 0.5)  // the pipe is full by then: the next write waits
+            // Records are coming once the first of them arrives; the pipe then fills (nothing reads it)
+            // and the next write waits, with batches read and being scored behind it.
+            let first = output.fileHandleForReading.availableData
+            Thread.sleep(forTimeInterval: 0.3)
             let sent = Date()
             kill(process.processIdentifier, signal)
-            let records = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let records = String(decoding: first + output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
             XCTAssertLessThan(Date().timeIntervalSince(sent), 5, "ended promptly")
             XCTAssertEqual(process.terminationStatus, status, "signal \(signal)")
