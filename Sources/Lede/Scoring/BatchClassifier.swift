@@ -57,7 +57,8 @@ public final class BatchClassifier {
         /// The text of the current HTML document, and the UTF-8 form of the current UTF-16 one.
         var text: [UInt8] = []
         var decoded: [UInt8] = []
-        /// Reads the lines of JSONL input.
+        /// Reads the lines of JSONL input: the common ones at once, the others through `json`.
+        var scanner = JSONLineScanner()
         let json = InputRecordParser.jsonDecoder()
 
         init(model: LedeModel, options: Options) {
@@ -212,7 +213,19 @@ public final class BatchClassifier {
             }
         case .record(let format):
             let line = UnsafeRawBufferPointer(rebasing: buffer[document.text])
-            switch InputRecordParser.parse(line, format: format, json: worker.json) {
+            if format == .tsv {
+                guard let tab = line.firstIndex(of: 0x09) else { return fail(id: id, message: "missing tab: expected id<TAB>text", &slice) }
+                return score(id: UnsafeRawBufferPointer(rebasing: line[..<tab]), text: UnsafeRawBufferPointer(rebasing: line[(tab + 1)...]),
+                             worker, &slice)
+            }
+            if worker.scanner.scan(line) {
+                let scanned = worker.scanner
+                return scanned.text.withUnsafeBytes { text in
+                    guard scanned.hasID else { return score(id: id, text: text, worker, &slice) }
+                    return scanned.id.withUnsafeBytes { score(id: $0, text: text, worker, &slice) }
+                }
+            }
+            switch InputRecordParser.parse(line, json: worker.json) {
             case .success(let record):
                 if let recordID = record.id {
                     recordID.withUnsafeBytes { idBytes in
@@ -278,7 +291,8 @@ public final class BatchClassifier {
     }
 }
 
-/// Parses one line of `lede-classify`'s JSONL or TSV input into an id and a text.
+/// Parses one line of `lede-classify`'s JSONL input into an id and a text, through `JSONDecoder`: the lines
+/// that `JSONLineScanner` declines.
 enum InputRecordParser {
     struct Record {
         /// The id's bytes (a TSV id as it is; a JSON one as UTF-8), or nil for the line number.
@@ -296,11 +310,7 @@ enum InputRecordParser {
         JSONLineDecoder(readingLabels: false, invalidJSON: "invalid JSON (or invalid UTF-8 inside it): expected {\"id\": ..., \"text\": \"...\"}")
     }
 
-    static func parse(_ line: UnsafeRawBufferPointer, format: InputFormat, json: JSONLineDecoder) -> Result<Record, Problem> {
-        if format == .tsv {
-            guard let tab = line.firstIndex(of: 0x09) else { return .failure(Problem("missing tab: expected id<TAB>text")) }
-            return .success(Record(id: Array(line[..<tab]), text: Array(line[(tab + 1)...])))
-        }
+    static func parse(_ line: UnsafeRawBufferPointer, json: JSONLineDecoder) -> Result<Record, Problem> {
         switch json.decode(line) {
         case .success(let record):
             switch record.id {
