@@ -216,15 +216,23 @@ public struct JSONLineScanner {
             return value
         }
 
+        /// Appends the UTF-8 form of `scalar` (not a surrogate) a byte at a time (no array per scalar).
         static func appendUTF8(_ scalar: UInt32, to output: inout [UInt8]) {
             switch scalar {
-            case ..<0x80: output.append(UInt8(scalar))
-            case ..<0x800: output.append(contentsOf: [UInt8(0xC0 | scalar >> 6), UInt8(0x80 | scalar & 0x3F)])
+            case ..<0x80:
+                output.append(UInt8(scalar))
+            case ..<0x800:
+                output.append(UInt8(0xC0 | scalar >> 6))
+                output.append(UInt8(0x80 | scalar & 0x3F))
             case ..<0x10000:
-                output.append(contentsOf: [UInt8(0xE0 | scalar >> 12), UInt8(0x80 | scalar >> 6 & 0x3F), UInt8(0x80 | scalar & 0x3F)])
+                output.append(UInt8(0xE0 | scalar >> 12))
+                output.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+                output.append(UInt8(0x80 | scalar & 0x3F))
             default:
-                output.append(contentsOf: [UInt8(0xF0 | scalar >> 18), UInt8(0x80 | scalar >> 12 & 0x3F),
-                                           UInt8(0x80 | scalar >> 6 & 0x3F), UInt8(0x80 | scalar & 0x3F)])
+                output.append(UInt8(0xF0 | scalar >> 18))
+                output.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+                output.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+                output.append(UInt8(0x80 | scalar & 0x3F))
             }
         }
 
