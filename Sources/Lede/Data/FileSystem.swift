@@ -47,7 +47,13 @@ public enum FileSystem {
     /// failing to list throws.
     public static func walk(_ directory: RawPath, _ body: (RawPath, _ bytes: Int) throws -> Void,
                             unreadable: (RawPath, LedeError) throws -> Void) throws {
-        try walk(directory, names: try entries(of: directory), body, unreadable: unreadable)
+        var walk = try DirectoryWalk(directory)
+        while let step = walk.next() {
+            switch step {
+            case .file(let path, let bytes): try body(path, bytes)
+            case .unreadable(let path, let error): try unreadable(path, error)
+            }
+        }
     }
 
     /// The size of the regular file at `path` (following links), 0 for anything else.
@@ -56,31 +62,56 @@ public enum FileSystem {
         guard path.withCString({ stat($0, &info) }) == 0, info.st_mode & S_IFMT == S_IFREG else { return 0 }
         return Int(info.st_size)
     }
+}
 
-    private static func walk(_ directory: RawPath, names: [RawPath], _ body: (RawPath, Int) throws -> Void,
-                             unreadable: (RawPath, LedeError) throws -> Void) throws {
-        for name in names {
-            let path = directory.appending(name)
+/// The walk of `FileSystem.walk` one entry at a time, so that a caller can act on the first files of a large
+/// tree before the rest is listed: each directory's names are read (and sorted) when the walk enters it, and
+/// each entry is looked at (`lstat`) when its turn comes. The same entries in the same order, with the
+/// same rules, as `FileSystem.walk`.
+public struct DirectoryWalk {
+    /// What the walk found next: a file (or what is neither a file nor a directory) with its size in bytes,
+    /// or a sub-directory that could not be listed.
+    public enum Step {
+        case file(RawPath, bytes: Int)
+        case unreadable(RawPath, LedeError)
+    }
+
+    /// The directories entered and not finished, innermost last, each with its sorted names and the next
+    /// one to look at.
+    private var open: [(directory: RawPath, names: [RawPath], next: Int)]
+
+    /// Lists `directory` (throws when it cannot be listed).
+    public init(_ directory: RawPath) throws {
+        open = [(directory, try FileSystem.entries(of: directory), 0)]
+    }
+
+    /// The next file or unreadable sub-directory in sorted depth-first order; nil when the walk is done.
+    public mutating func next() -> Step? {
+        while var top = open.popLast() {
+            guard top.next < top.names.count else { continue }  // this directory is done
+            let path = top.directory.appending(top.names[top.next])
+            top.next += 1
+            open.append(top)
             var info = stat()
-            guard path.withCString({ lstat($0, &info) }) == 0 else { try body(path, 0); continue }
+            guard path.withCString({ lstat($0, &info) }) == 0 else { return .file(path, bytes: 0) }
             let kind = info.st_mode & S_IFMT
             if kind == S_IFDIR {
-                let children: [RawPath]
                 do {
-                    children = try entries(of: path)
+                    open.append((path, try FileSystem.entries(of: path), 0))
                 } catch let error as LedeError {
-                    try unreadable(path, error)
-                    continue
+                    return .unreadable(path, error)
+                } catch {
+                    return .unreadable(path, LedeError.io(String(describing: error), file: path.description))
                 }
-                try walk(path, names: children, body, unreadable: unreadable)
             } else if kind == S_IFLNK {
-                var target = stat()  // what the link points to (a dangling link goes to `body`, to be reported)
+                var target = stat()  // what the link points to (a dangling link is a file, to be reported)
                 let found = path.withCString({ stat($0, &target) }) == 0
-                if found && target.st_mode & S_IFMT == S_IFDIR { continue }
-                try body(path, found && target.st_mode & S_IFMT == S_IFREG ? Int(target.st_size) : 0)
+                if found && target.st_mode & S_IFMT == S_IFDIR { continue }  // links to directories are not followed
+                return .file(path, bytes: found && target.st_mode & S_IFMT == S_IFREG ? Int(target.st_size) : 0)
             } else {
-                try body(path, kind == S_IFREG ? Int(info.st_size) : 0)
+                return .file(path, bytes: kind == S_IFREG ? Int(info.st_size) : 0)
             }
         }
+        return nil
     }
 }

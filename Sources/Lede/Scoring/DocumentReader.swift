@@ -21,8 +21,11 @@ final class DocumentReader {
     }
 
     private var inputIndex = 0
-    /// What the current directory walk found, last first.
+    /// What the current directory walk found, last first (all of it when estimating the total bytes,
+    /// which needs the whole walk first; else one entry at a time from `walk`).
     private var pending: [Found] = []
+    /// The directory being walked one entry at a time.
+    private var walk: DirectoryWalk?
     private var lineReader: LineReader?
     private var lineReaderPath = RawPath("")
     /// How long (nanoseconds) a document read from live input may wait for more input before it is
@@ -129,6 +132,16 @@ final class DocumentReader {
 
     private func nextFile(into batch: DocumentBatch) throws -> Bool {
         while pending.isEmpty {
+            if walk != nil {
+                switch walk!.next() {
+                case .file(let path, _): append(.file(path), to: batch)
+                case .unreadable(let path, let error): append(.unreadable(path, error), to: batch)
+                case nil:
+                    walk = nil
+                    continue
+                }
+                return true
+            }
             guard inputIndex < inputs.count else { return false }
             let input = inputs[inputIndex]
             inputIndex += 1
@@ -143,25 +156,34 @@ final class DocumentReader {
             let estimating = unwalkedDirectories > 0
             if estimating { unwalkedDirectories -= 1 }
             do {
+                guard estimating else {  // the first files are scored while the rest of the tree is listed
+                    walk = try DirectoryWalk(input)
+                    continue
+                }
                 var found: [Found] = []
                 try FileSystem.walk(input, { path, bytes in
                     found.append(.file(path))
                     knownBytes += bytes
                 }, unreadable: { found.append(.unreadable($0, $1)) })
                 pending = found.reversed()
-                if estimating && unwalkedDirectories == 0 { expectedBytes = knownBytes }
+                if unwalkedDirectories == 0 { expectedBytes = knownBytes }
             } catch {
                 failed(batch.store(input), error, into: batch)
                 return true
             }
         }
-        switch pending.removeLast() {
+        append(pending.removeLast(), to: batch)
+        return true
+    }
+
+    /// The batch's entry for what a walk found: a file to read, or the error of one that cannot be.
+    private func append(_ found: Found, to batch: DocumentBatch) {
+        switch found {
         case .file(let path):
             batch.documents.append(PendingDocument(source: .file(path), id: batch.store(path), text: 0..<0))
         case .unreadable(let path, let error):
             failed(batch.store(path), error, into: batch)
         }
-        return true
     }
 
     /// Standard input as one document, read in chunks.
