@@ -48,6 +48,9 @@ final class JSONLineScannerTests: XCTestCase {
         #"{"score": -0.5, "text": "numbers elsewhere", "flag": true, "none": null}"#,
         #"{"other": "twice", "other": "again", "text": "a repeated other key"}"#,
         #"{"id": 123456789012345678, "text": "eighteen digits"}"#,
+        #"{"huge": 1e400, "long": 123456789012345678901234567890, "tiny": -0.0e-0, "text": "numbers no type holds"}"#,
+        "{\"deep\": " + String(repeating: "[", count: 30) + #"{"a": [1, {"b": null}]}"# + String(repeating: "]", count: 30)
+            + #", "text": "nested deep"}"#,
     ]
 
     /// Lines it must decline: `JSONDecoder` answers for them (some with an error, some with a record).
