@@ -295,7 +295,7 @@ public final class BatchClassifier {
 /// that `JSONLineScanner` declines.
 enum InputRecordParser {
     struct Record {
-        /// The id's bytes (a TSV id as it is; a JSON one as UTF-8), or nil for the line number.
+        /// The id's bytes (as UTF-8), or nil for the line number.
         var id: [UInt8]?
         var text: [UInt8]
     }
