@@ -21,8 +21,8 @@ final class DocumentReader {
     }
 
     private var inputIndex = 0
-    /// What the current directory walk found, last first (all of it when estimating the total bytes,
-    /// which needs the whole walk first; else one entry at a time from `walk`).
+    /// Entries still to hand out, last first: a file named on the command line, or a whole directory walk
+    /// when the total bytes are estimated (which needs the walk first). Other walks go through `walk`.
     private var pending: [Found] = []
     /// The directory being walked one entry at a time.
     private var walk: DirectoryWalk?
