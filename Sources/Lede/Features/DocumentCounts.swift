@@ -9,9 +9,10 @@
 /// larger one kept for such documents, so that one long document does not spread every later one over
 /// a table too large for the cache.
 final class DocumentCounts {
+    /// A key of the current document (when `generation` is the table's) and its occurrences so far.
     private struct Entry {
         var key: UInt64
-        var index: Int32
+        var count: UInt32
         var generation: UInt32
     }
 
@@ -22,12 +23,14 @@ final class DocumentCounts {
     private let smallCapacity: Int
     private var large: UnsafeMutablePointer<Entry>?
     private var largeCapacity = 0
-    /// Capacity of `keys` and `counts`.
+    /// Capacity of `order`, `keys` and `counts`.
     private var keyCapacity: Int
     /// 64 - log2(capacity): the slot of a key is the top bits of `key * golden` (Fibonacci hashing, so
     /// that small keys such as hashing-space columns spread too).
     private var shift: UInt64
     private var generation: UInt32 = 1
+    /// The slot of each distinct key, in order of first occurrence (read out into `keys` and `counts`).
+    private var order: UnsafeMutablePointer<Int32>
     /// Distinct keys of the document, in order of first occurrence.
     private(set) var keys: UnsafeMutablePointer<UInt64>
     /// Occurrences of `keys[i]`.
@@ -40,11 +43,12 @@ final class DocumentCounts {
         precondition(capacity >= 16 && capacity & (capacity - 1) == 0)
         smallCapacity = capacity
         small = .allocate(capacity: capacity)
-        small.initialize(repeating: Entry(key: 0, index: 0, generation: 0), count: capacity)
+        small.initialize(repeating: Entry(key: 0, count: 0, generation: 0), count: capacity)
         entries = small
         self.capacity = capacity
         shift = UInt64(64 - capacity.trailingZeroBitCount)
         keyCapacity = capacity / 2
+        order = .allocate(capacity: keyCapacity)
         keys = .allocate(capacity: keyCapacity)
         counts = .allocate(capacity: keyCapacity)
     }
@@ -52,6 +56,7 @@ final class DocumentCounts {
     deinit {
         small.deallocate()
         large?.deallocate()
+        order.deallocate()
         keys.deallocate()
         counts.deallocate()
     }
@@ -62,8 +67,8 @@ final class DocumentCounts {
         distinct = 0
         generation &+= 1
         if generation == 0 {  // wrapped after 2^32 documents: old stamps could match again
-            small.update(repeating: Entry(key: 0, index: 0, generation: 0), count: smallCapacity)
-            large?.update(repeating: Entry(key: 0, index: 0, generation: 0), count: largeCapacity)
+            small.update(repeating: Entry(key: 0, count: 0, generation: 0), count: smallCapacity)
+            large?.update(repeating: Entry(key: 0, count: 0, generation: 0), count: largeCapacity)
             generation = 1
         }
         if capacity != smallCapacity {
@@ -87,7 +92,7 @@ final class DocumentCounts {
         while distinct == 0 && (capacity - 1) / 2 < count / 2 && capacity < DocumentCounts.presizeLimit { grow() }
         var k = 0
         while k < count {
-            let entries = self.entries, keys = self.keys, counts = self.counts
+            let entries = self.entries, order = self.order
             let generation = self.generation, shift = self.shift, mask = capacity - 1
             // Keys that fit before the table must grow: the loop below needs no capacity check.
             let room = min(count - k, (capacity - 1) / 2 - distinct)
@@ -104,11 +109,10 @@ final class DocumentCounts {
                     } while entry.generation == generation && entry.key != key
                 }
                 let isNew = DocumentCounts.bit(entry.generation != generation)
-                let index = isNew != 0 ? distinct : Int(entry.index)
-                entries[slot] = Entry(key: key, index: Int32(truncatingIfNeeded: index), generation: generation)
-                keys[index] = key
-                // 1 for a new key, else one more: a multiply, not a branch.
-                counts[index] = counts[index] &* UInt32(1 &- isNew) &+ 1
+                // 1 for a new key, else one more: a multiply, not a branch; the count travels in the
+                // entry, so a key costs one load and two stores, none at an address that waits on a load.
+                entries[slot] = Entry(key: key, count: entry.count &* UInt32(1 &- isNew) &+ 1, generation: generation)
+                order[distinct] = Int32(truncatingIfNeeded: slot)
                 distinct &+= Int(isNew)
             }
             self.distinct = distinct
@@ -116,6 +120,11 @@ final class DocumentCounts {
             if k < count && (capacity - 1) / 2 - distinct <= 0 {
                 grow()
             }
+        }
+        for index in 0..<distinct {
+            let entry = entries[Int(order[index])]
+            keys[index] = entry.key
+            counts[index] = entry.count
         }
     }
 
@@ -129,20 +138,27 @@ final class DocumentCounts {
     /// Moves the document to a table of twice the capacity (the large one, grown when it is too small).
     /// A new generation makes every entry there stale, whatever document or capacity wrote it.
     private func grow() {
+        // The keys and counts so far, out of the table first: the table may be freed or rewritten below.
+        for index in 0..<distinct {
+            let entry = entries[Int(order[index])]
+            keys[index] = entry.key
+            counts[index] = entry.count
+        }
         let newCapacity = capacity * 2
         if largeCapacity < newCapacity {
             large?.deallocate()
             large = .allocate(capacity: newCapacity)
-            large!.initialize(repeating: Entry(key: 0, index: 0, generation: 0), count: newCapacity)
+            large!.initialize(repeating: Entry(key: 0, count: 0, generation: 0), count: newCapacity)
             largeCapacity = newCapacity
         }
         generation &+= 1
         if generation == 0 {  // wrapped: old stamps could match again
-            small.update(repeating: Entry(key: 0, index: 0, generation: 0), count: smallCapacity)
-            large!.update(repeating: Entry(key: 0, index: 0, generation: 0), count: largeCapacity)
+            small.update(repeating: Entry(key: 0, count: 0, generation: 0), count: smallCapacity)
+            large!.update(repeating: Entry(key: 0, count: 0, generation: 0), count: largeCapacity)
             generation = 1
         }
         if keyCapacity < newCapacity / 2 {
+            order = order.reallocated(capacity: newCapacity / 2, keeping: 0)
             keys = keys.reallocated(capacity: newCapacity / 2, keeping: distinct)
             counts = counts.reallocated(capacity: newCapacity / 2, keeping: distinct)
             keyCapacity = newCapacity / 2
@@ -154,7 +170,8 @@ final class DocumentCounts {
         for index in 0..<distinct {
             var slot = Int(truncatingIfNeeded: (keys[index] &* 0x9E37_79B9_7F4A_7C15) >> shift)
             while entries[slot].generation == generation { slot = (slot + 1) & mask }
-            entries[slot] = Entry(key: keys[index], index: Int32(index), generation: generation)
+            entries[slot] = Entry(key: keys[index], count: counts[index], generation: generation)
+            order[index] = Int32(truncatingIfNeeded: slot)
         }
     }
 }

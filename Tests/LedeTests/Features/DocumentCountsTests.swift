@@ -15,7 +15,7 @@ final class DocumentCountsTests: XCTestCase {
                                  idf: Storage([Float](repeating: 1, count: 1 << 20)), terms: nil)
         let featurizer = Featurizer(space: space)
         var state: UInt64 = 99
-        for (round, (words, vocabulary)) in [(12, 5), (9000, 4000), (40, 30), (60000, 30000), (3, 3), (2500, 2500), (20000, 12000)].enumerated() {
+        for (round, (words, vocabulary)) in [(12, 5), (9000, 4000), (40, 30), (60000, 30000), (3, 3), (2500, 2500), (20000, 12000), (60000, 30000), (500, 400)].enumerated() {
             let text = (0..<words).map { _ -> String in
                 state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
                 return "w\(Int(state >> 33) % vocabulary)"
