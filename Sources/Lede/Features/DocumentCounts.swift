@@ -121,6 +121,11 @@ final class DocumentCounts {
                 grow()
             }
         }
+        readOut()
+    }
+
+    /// Copies each distinct key and its count out of the table into `keys` and `counts`, in order.
+    private func readOut() {
         for index in 0..<distinct {
             let entry = entries[Int(order[index])]
             keys[index] = entry.key
@@ -139,11 +144,7 @@ final class DocumentCounts {
     /// A new generation makes every entry there stale, whatever document or capacity wrote it.
     private func grow() {
         // The keys and counts so far, out of the table first: the table may be freed or rewritten below.
-        for index in 0..<distinct {
-            let entry = entries[Int(order[index])]
-            keys[index] = entry.key
-            counts[index] = entry.count
-        }
+        readOut()
         let newCapacity = capacity * 2
         if largeCapacity < newCapacity {
             large?.deallocate()
