@@ -118,7 +118,7 @@ struct Inspect: ParsableCommand {
         print("model: \(model) (format \(format)\(older))")
         print("type: \(type), \(k) labels")
         let dense = meta.wordVectors.map { " + \($0.dimensions) word-vector dimensions = \(meta.columns + $0.dimensions) features" } ?? ""
-        print("features: \(meta.columns) term columns\(dense), \(f.hashBits.map { "hashing 2^\($0)" } ?? "vocabulary"), n-grams \(f.ngramMin)...\(f.ngramMax), min-df \(f.minDF), max-df \(f.maxDF), sublinear tf \(f.sublinearTF), smooth idf \(f.smoothIDF), norm \(f.norm.rawValue)")
+        print("features: \(meta.columns) term columns\(dense), \(f.hashBits.map { "hashing 2^\($0)" } ?? "vocabulary"), n-grams \(f.ngramMin)...\(f.ngramMax), min-df \(f.minDF), max-df \(f.maxDF), sublinear tf \(f.sublinearTF), smooth idf \(f.smoothIDF), norm \(f.norm.rawValue), token hash \(f.tokenHash)")
         if let vectors = meta.wordVectors {
             print("word vectors: \(vectors.words) words x \(vectors.dimensions) dimensions, weight \(vectors.weight) (\(vectors.dimensions) dense features after the \(meta.columns) sparse ones)")
         } else {

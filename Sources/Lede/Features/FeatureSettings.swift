@@ -70,8 +70,31 @@ public struct FeatureSettings: Codable, Equatable, Sendable {
     public var hashBits: Int? = nil
     /// Seed of the token hash.
     public var hashSeed: UInt64 = TokenHash.defaultSeed
+    /// The frozen token hash: `FoldHash` for new feature spaces; settings stored without one (model
+    /// files of format 4 and older) used `TokenHash`'s murmur hash.
+    public var tokenHash: TokenHash.Version = .current
 
     public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case ngramMin, ngramMax, minDF, maxDF, maxFeatures, sublinearTF, useIDF, smoothIDF, norm, hashBits, hashSeed, tokenHash
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        ngramMin = try c.decode(Int.self, forKey: .ngramMin)
+        ngramMax = try c.decode(Int.self, forKey: .ngramMax)
+        minDF = try c.decode(DocumentFrequency.self, forKey: .minDF)
+        maxDF = try c.decode(DocumentFrequency.self, forKey: .maxDF)
+        maxFeatures = try c.decodeIfPresent(Int.self, forKey: .maxFeatures)
+        sublinearTF = try c.decode(Bool.self, forKey: .sublinearTF)
+        useIDF = try c.decode(Bool.self, forKey: .useIDF)
+        smoothIDF = try c.decode(Bool.self, forKey: .smoothIDF)
+        norm = try c.decode(VectorNorm.self, forKey: .norm)
+        hashBits = try c.decodeIfPresent(Int.self, forKey: .hashBits)
+        hashSeed = try c.decode(UInt64.self, forKey: .hashSeed)
+        tokenHash = try c.decodeIfPresent(TokenHash.Version.self, forKey: .tokenHash) ?? .murmur
+    }
 
     /// Checks ranges; the message names the command-line option to change.
     public func validate() throws {

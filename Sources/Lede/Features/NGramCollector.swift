@@ -5,6 +5,7 @@
 struct NGramCollector {
     private var window: NGramWindow
     private let seed: UInt64
+    private let tokenHash: TokenHash.Version
     private var buffer: Keys
     /// Tokens seen in the document.
     private(set) var tokens = 0
@@ -42,8 +43,9 @@ struct NGramCollector {
     }
 
     init(settings: FeatureSettings, columnMask: UInt64) {
-        window = NGramWindow(ngramMin: settings.ngramMin, ngramMax: settings.ngramMax)
+        window = NGramWindow(ngramMin: settings.ngramMin, ngramMax: settings.ngramMax, tokenHash: settings.tokenHash)
         seed = settings.hashSeed
+        tokenHash = settings.tokenHash
         buffer = Keys(keys: .allocate(capacity: 4096), columnMask: columnMask)
     }
 
@@ -64,26 +66,26 @@ struct NGramCollector {
     /// over by the next key). The same keys in the same order as `add`.
     @inline(__always)
     mutating func addWordAndPair(_ token: UnsafeRawBufferPointer) {
-        let hash = TokenHash.hash(padded: token, seed: seed)
+        let hash = TokenHash.hash(padded: token, seed: seed, version: tokenHash)
         if _slowPath(buffer.count &+ 2 > buffer.capacity) { buffer.grow() }
         let keys = buffer.keys, n = buffer.count
         keys[n] = hash
-        keys[n &+ 1] = TokenHash.extend(previous, with: hash, length: 2)
+        keys[n &+ 1] = TokenHash.extend(previous, with: hash, length: 2, version: tokenHash)
         buffer.count = n &+ 1 &+ (tokens == 0 ? 0 : 1)
         tokens &+= 1
         previous = hash
     }
 
-    /// Adds a token (its bytes followed by readable bytes: `TokenHash.hash(padded:)`).
+    /// Adds a token (its bytes followed by readable bytes: `TokenHash.hash(padded:seed:version:)`).
     @inline(__always)
     mutating func add(_ token: UnsafeRawBufferPointer) {
         tokens &+= 1
-        let hash = TokenHash.hash(padded: token, seed: seed)
+        let hash = TokenHash.hash(padded: token, seed: seed, version: tokenHash)
         if window.ngramMax <= 2 {  // words and pairs: no window, the previous token and its hash suffice
             if _slowPath(buffer.count + 2 > buffer.capacity) { buffer.grow() }
             if window.ngramMin == 1 { buffer.appendWithinCapacity(hash) }
             if window.ngramMax == 2 && tokens > 1 {
-                buffer.appendWithinCapacity(TokenHash.extend(previous, with: hash, length: 2))
+                buffer.appendWithinCapacity(TokenHash.extend(previous, with: hash, length: 2, version: tokenHash))
             }
             previous = hash
             return

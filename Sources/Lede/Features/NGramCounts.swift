@@ -7,9 +7,10 @@ import Foundation
 ///
 /// Text form, one n-gram per line in increasing hash order, so that equal counts are equal files:
 /// ```
-/// lede-counts <TAB> 1 <TAB> documents <TAB> ngramMin...ngramMax <TAB> hash seed (hex) <TAB> hash bits or -
+/// lede-counts <TAB> 2 <TAB> documents <TAB> ngramMin...ngramMax <TAB> hash seed (hex) <TAB> hash bits or - <TAB> token hash
 /// hash (16 hex digits) <TAB> document frequency <TAB> total count <TAB> text
 /// ```
+/// `token hash` is `TokenHash.Version`'s number; files of version 1 have no such field and used the murmur hash.
 public struct NGramCounts: Equatable, Sendable {
     public struct Entry: Equatable, Sendable {
         public var documentFrequency: Int
@@ -22,6 +23,8 @@ public struct NGramCounts: Equatable, Sendable {
     public var ngramMax: Int
     public var hashSeed: UInt64
     public var hashBits: Int?
+    /// The token hash the n-grams' hashes were made with; a vocabulary fitted from these counts uses it too.
+    public var tokenHash: TokenHash.Version
     public var entries: [UInt64: Entry] = [:]
 
     public init(settings: FeatureSettings) {
@@ -29,9 +32,11 @@ public struct NGramCounts: Equatable, Sendable {
         ngramMax = settings.ngramMax
         hashSeed = settings.hashSeed
         hashBits = settings.hashBits
+        tokenHash = settings.tokenHash
     }
 
-    /// Whether counts made with `settings` hash the same n-grams (the pruning and weighting settings do not matter).
+    /// Whether counts made with `settings` hash the same n-grams (the pruning and weighting settings do not
+    /// matter, nor the token hash, which a vocabulary fitted from counts takes from them).
     public func matches(_ settings: FeatureSettings) -> Bool {
         ngramMin == settings.ngramMin && ngramMax == settings.ngramMax && hashSeed == settings.hashSeed
             && hashBits == settings.hashBits
@@ -39,6 +44,9 @@ public struct NGramCounts: Equatable, Sendable {
 
     /// Adds `other` (made with the same settings) to these counts.
     public mutating func merge(_ other: NGramCounts) throws {
+        guard other.tokenHash == tokenHash else {
+            throw LedeError.invalidData("counts made with another token hash (\(other.tokenHash)) than the first file (\(tokenHash)): they were counted by different versions of Lede; count every shard with the same lede-train")
+        }
         guard other.ngramMin == ngramMin, other.ngramMax == ngramMax, other.hashSeed == hashSeed, other.hashBits == hashBits else {
             throw LedeError.invalidData("counts made with other settings (n-grams \(other.ngramMin)...\(other.ngramMax), hash bits \(other.hashBits.map(String.init) ?? "-")) than the first file (n-grams \(ngramMin)...\(ngramMax), hash bits \(hashBits.map(String.init) ?? "-")); count every shard with the same options")
         }
@@ -55,7 +63,7 @@ public struct NGramCounts: Equatable, Sendable {
     }
 
     public func serialized() -> [UInt8] {
-        var out = Array("lede-counts\t1\t\(documents)\t\(ngramMin)...\(ngramMax)\t\(String(hashSeed, radix: 16))\t\(hashBits.map(String.init) ?? "-")\n".utf8)
+        var out = Array("lede-counts\t2\t\(documents)\t\(ngramMin)...\(ngramMax)\t\(String(hashSeed, radix: 16))\t\(hashBits.map(String.init) ?? "-")\t\(tokenHash.rawValue)\n".utf8)
         for hash in entries.keys.sorted() {
             let entry = entries[hash]!
             let hex = String(hash, radix: 16)
@@ -75,13 +83,17 @@ public struct NGramCounts: Equatable, Sendable {
         }
         let fields = header.split(separator: "\t", omittingEmptySubsequences: false)
         let range = fields.count > 3 ? fields[3].split(separator: ".").compactMap { Int($0) } : []
-        guard fields.count == 6, fields[0] == "lede-counts", fields[1] == "1", let documents = Int(fields[2]),
+        // Version 1 (six fields) predates the token hash field: its hashes are the murmur hash's.
+        let tokenHash = fields.count == 7 && fields[1] == "2" ? Int(fields[6]).flatMap(TokenHash.Version.init(rawValue:))
+            : fields.count == 6 && fields[1] == "1" ? TokenHash.Version.murmur : nil
+        guard let tokenHash, fields[0] == "lede-counts", let documents = Int(fields[2]),
               range.count == 2, let seed = UInt64(fields[4], radix: 16) else { throw fail("bad header") }
         var settings = FeatureSettings()
         settings.ngramMin = range[0]
         settings.ngramMax = range[1]
         settings.hashSeed = seed
         settings.hashBits = fields[5] == "-" ? nil : Int(fields[5])
+        settings.tokenHash = tokenHash
         var counts = NGramCounts(settings: settings)
         counts.documents = documents
         while let parsed = try reader.nextLine({ line -> (UInt64, Entry)? in

@@ -40,12 +40,13 @@ public final class VocabularyBuilder {
 
     public init(settings: FeatureSettings) {
         self.settings = settings
-        window = NGramWindow(ngramMin: settings.ngramMin, ngramMax: settings.ngramMax)
+        window = NGramWindow(ngramMin: settings.ngramMin, ngramMax: settings.ngramMax, tokenHash: settings.tokenHash)
         keepsText = settings.hashBits == nil
         frozen = false
     }
 
-    /// A builder whose vocabulary and idf come from `counts` (made with the same n-gram settings): documents
+    /// A builder whose vocabulary and idf come from `counts` (made with the same n-gram settings; their token
+    /// hash is the builder's): documents
     /// added afterwards are kept for the training matrix but change no frequency.
     public init(settings: FeatureSettings, counts: NGramCounts) throws {
         guard counts.matches(settings) else {
@@ -54,8 +55,10 @@ public final class VocabularyBuilder {
         guard settings.hashBits == nil else {
             throw LedeError.invalidOption("\(Parameter.counts) works with vocabulary models; a hashing space (\(Parameter.hashBits)) needs no vocabulary, train it without \(Parameter.counts)")
         }
+        var settings = settings
+        settings.tokenHash = counts.tokenHash  // the counts' hashes decide the vocabulary's
         self.settings = settings
-        window = NGramWindow(ngramMin: settings.ngramMin, ngramMax: settings.ngramMax)
+        window = NGramWindow(ngramMin: settings.ngramMin, ngramMax: settings.ngramMax, tokenHash: settings.tokenHash)
         keepsText = true
         frozen = true
         documentCount = counts.documents
@@ -118,7 +121,7 @@ public final class VocabularyBuilder {
         // The state each token touches moves into a local value for the document, so the per-token path
         // reads and writes no stored property of this object.
         var pass = DocumentPass(window: window, occurrences: take(&occurrences), index: take(&entryIndex),
-                                recent: take(&recentTokens), newest: newest, seed: settings.hashSeed,
+                                recent: take(&recentTokens), newest: newest, seed: settings.hashSeed, tokenHash: settings.tokenHash,
                                 recordingText: keepsText && recordingNewTerms, recordingNewTerms: recordingNewTerms,
                                 observer: observed ? tokenObserver : nil)
         pass.window.reset()
@@ -150,6 +153,7 @@ public final class VocabularyBuilder {
         var recent: [[UInt8]]
         var newest: Int
         let seed: UInt64
+        let tokenHash: TokenHash.Version
         let recordingText: Bool
         let recordingNewTerms: Bool
         let observer: TokenObserver?
@@ -160,7 +164,7 @@ public final class VocabularyBuilder {
                 recent[newest].removeAll(keepingCapacity: true)
                 recent[newest].append(contentsOf: token)
             }
-            let hash = TokenHash.hash(token, seed: seed)
+            let hash = TokenHash.hash(token, seed: seed, version: tokenHash)
             observer?.token(hash)
             var window = self.window  // apart from the rest, which `push` calls back into
             window.push(hash) { ngram, n in

@@ -27,12 +27,14 @@ import Glibc
 /// word-vector ones and WGHT only in models with word vectors). Since format 3 each feature's hash, idf
 /// and weights lie in one slot, as the scorer reads them (formats 1 and 2 kept them in four arrays, and
 /// are refused with a message to retrain); format 4 fills vocabulary tables up to 4/5 instead of 1/2
-/// (format 3 files are read as they are). Loading copies the file and uses the arrays in
+/// (format 3 files are read as they are); format 5 names its token hash in META's feature settings
+/// (`FeatureSettings.tokenHash`, `FoldHash` for new models), where older formats used `TokenHash`'s murmur
+/// hash, and are still read and scored with it. Loading copies the file and uses the arrays in
 /// place; it refuses files that are too short, foreign, of another format, inconsistent or corrupt, with
 /// a message that says which.
 public enum ModelFile {
     public static let magic: [UInt8] = Array("LEDEMODL".utf8)
-    public static let formatVersion: UInt32 = 4
+    public static let formatVersion: UInt32 = 5
     /// The oldest format this Lede reads: format 3 differs only in keeping vocabulary tables at most half full.
     public static let oldestReadableVersion: UInt32 = 3
     static let headerSize = 64

@@ -1,22 +1,25 @@
 /// Turns a stream of token hashes into word n-gram hashes, keeping the last `ngramMax` tokens.
 ///
 /// N-grams never span documents: call `reset()` between documents. The n-gram hash is
-/// `TokenHash.extend` folded from the oldest token to the newest, so `a b` and `b a` differ.
+/// `TokenHash.extend` (by the window's `tokenHash` version) folded from the oldest token to the newest,
+/// so `a b` and `b a` differ.
 public struct NGramWindow {
     public static let maxN = 8
 
     public let ngramMin: Int
     public let ngramMax: Int
+    public let tokenHash: TokenHash.Version
     private var recent: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
     /// Tokens seen in the current document (saturating at `maxN`).
     public private(set) var seen = 0
     /// Position of the newest token in `recent`.
     private var newest = NGramWindow.maxN - 1
 
-    public init(ngramMin: Int, ngramMax: Int) {
+    public init(ngramMin: Int, ngramMax: Int, tokenHash: TokenHash.Version) {
         precondition(1 <= ngramMin && ngramMin <= ngramMax && ngramMax <= NGramWindow.maxN)
         self.ngramMin = ngramMin
         self.ngramMax = ngramMax
+        self.tokenHash = tokenHash
     }
 
     public mutating func reset() {
@@ -41,7 +44,7 @@ public struct NGramWindow {
                 var g = raw.load(fromByteOffset: ((newest - n + 1) & (NGramWindow.maxN - 1)) * 8, as: UInt64.self)
                 for k in 2...n {
                     let t = raw.load(fromByteOffset: ((newest - n + k) & (NGramWindow.maxN - 1)) * 8, as: UInt64.self)
-                    g = TokenHash.extend(g, with: t, length: k)
+                    g = TokenHash.extend(g, with: t, length: k, version: self.tokenHash)
                 }
                 body(g, n)
             }

@@ -1,4 +1,6 @@
-/// The frozen 64-bit hash of a normalized token, and the combination of token hashes into n-gram hashes.
+/// The frozen 64-bit hash of a normalized token, and the combination of token hashes into n-gram hashes,
+/// of model formats 1-4 (`Version.murmur`); format 5 on hashes with `FoldHash` (`Version.fold`). A
+/// feature space names its hash in `FeatureSettings.tokenHash`; `hash(_:seed:version:)` and its kin pick it.
 ///
 /// These functions are part of the model file format: a model stores the hashes of its vocabulary (or, in
 /// hashing mode, relies on them to pick columns), so their output must never change between versions,
@@ -19,6 +21,41 @@
 /// ```
 public enum TokenHash {
     public static let defaultSeed: UInt64 = 0x4C45_4445_5F56_3031  // "LEDE_V01"
+
+    /// Which frozen hash a feature space uses (stored in its model and counts files).
+    public enum Version: Int, Codable, Sendable, CaseIterable {
+        /// This enum's functions: 8-byte blocks, murmur3's finalizer (models of format 1-4).
+        case murmur = 1
+        /// `FoldHash`: one folded 128-bit multiply a block and one a pair (format 5 on).
+        case fold = 2
+
+        /// What new feature spaces use.
+        public static let current = Version.fold
+    }
+
+    /// Hash of normalized token bytes by `version`'s function.
+    @inlinable @inline(__always)
+    public static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64, version: Version) -> UInt64 {
+        version == .fold ? FoldHash.hash(bytes, seed: seed) : hash(bytes, seed: seed)
+    }
+
+    /// `hash(_:seed:version:)` for bytes followed by at least 8 readable bytes.
+    @inlinable @inline(__always)
+    public static func hash(padded bytes: UnsafeRawBufferPointer, seed: UInt64, version: Version) -> UInt64 {
+        version == .fold ? FoldHash.hash(padded: bytes, seed: seed) : hash(padded: bytes, seed: seed)
+    }
+
+    /// `extend(_:with:length:)` by `version`'s function.
+    @inlinable @inline(__always)
+    public static func extend(_ g: UInt64, with next: UInt64, length k: Int, version: Version) -> UInt64 {
+        version == .fold ? FoldHash.extend(g, with: next, length: k) : extend(g, with: next, length: k)
+    }
+
+    /// Hash of a token given as text by `version`'s function (normalized already); for tests and tools.
+    public static func hash(_ text: String, seed: UInt64 = defaultSeed, version: Version) -> UInt64 {
+        var copy = text
+        return copy.withUTF8 { hash(UnsafeRawBufferPointer($0), seed: seed, version: version) }
+    }
 
     @usableFromInline static let golden: UInt64 = 0x9E37_79B9_7F4A_7C15
     @usableFromInline static let blockMultiplier: UInt64 = 0xC2B2_AE3D_27D4_EB4F
