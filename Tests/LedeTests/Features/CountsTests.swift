@@ -42,6 +42,42 @@ final class CountsTests: XCTestCase {
         SameBytes.assertEqual(try ModelFile.serialize(direct), try ModelFile.serialize(fromCounts), "model from one pass against from merged counts")
     }
 
+    /// Counts files of version 1 named no token hash: they hold murmur hashes, and a model trained from
+    /// them uses that hash, as one trained directly with it does.
+    func testVersion1CountsTrainAModelWithTheMurmurHash() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let data = try TestSupport.toyMultiLabel(in: directory)
+        var murmur = FeatureSettings()
+        murmur.tokenHash = .murmur
+        let builder = VocabularyBuilder(settings: murmur)
+        try LabeledDataReader(path: data.path).forEach { record in record.text.withUnsafeBytes { builder.add($0) } }
+        var text = String(decoding: builder.counts.serialized(), as: UTF8.self)
+        let header = try XCTUnwrap(text.firstIndex(of: "\n"))
+        XCTAssertTrue(text[..<header].hasPrefix("lede-counts\t2\t") && text[..<header].hasSuffix("\t1"), String(text[..<header]))
+        var fields = text[..<header].split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        fields[1] = "1"
+        fields.removeLast()
+        text.replaceSubrange(..<header, with: fields.joined(separator: "\t"))
+        let file = directory.appendingPathComponent("old.counts")
+        try TestSupport.write(text, to: file)
+        let loaded = try NGramCounts.load(file.path)
+        XCTAssertEqual(loaded.tokenHash, .murmur)
+        XCTAssertEqual(loaded, builder.counts)
+
+        var options = TrainingOptions()
+        options.features.minDF = .count(1)
+        let fromCounts = try Trainer(options: options).train(try LabeledDataReader(path: data.path), counts: loaded).model
+        XCTAssertEqual(fromCounts.space.settings.tokenHash, .murmur)
+        options.features.tokenHash = .murmur
+        let direct = try Trainer(options: options).train(try LabeledDataReader(path: data.path)).model
+        SameBytes.assertEqual(try ModelFile.serialize(fromCounts), try ModelFile.serialize(direct), "from version 1 counts against trained with the murmur hash")
+
+        var fold = NGramCounts(settings: FeatureSettings())
+        XCTAssertThrowsError(try fold.merge(loaded)) { error in
+            XCTAssertTrue(String(describing: error).contains("another token hash"), "\(error)")
+        }
+    }
+
     func testMismatchedOrForeignCountsAreClearErrors() throws {
         var settings = FeatureSettings()
         settings.ngramMax = 3

@@ -21,9 +21,9 @@ final class DocumentCountsTests: XCTestCase {
                 return "w\(Int(state >> 33) % vocabulary)"
             }.joined(separator: " ")
             var expected: [Int: Float] = [:]
-            var window = NGramWindow(ngramMin: 1, ngramMax: 2)
+            var window = NGramWindow(ngramMin: 1, ngramMax: 2, tokenHash: space.settings.tokenHash)
             for token in TestSupport.tokens(text) {
-                window.push(TokenHash.hash(token)) { ngram, _ in expected[Int(ngram & mask), default: 0] += 1 }
+                window.push(TokenHash.hash(token, version: space.settings.tokenHash)) { ngram, _ in expected[Int(ngram & mask), default: 0] += 1 }
             }
             var copy = text
             let vector = copy.withUTF8 { featurizer.featurize(UnsafeRawBufferPointer($0)) }
@@ -55,9 +55,9 @@ final class DocumentCountsTests: XCTestCase {
         var hashes: [UInt64] = []
         func expectedCounts(_ text: String) -> [Int: Float] {
             var counts: [Int: Float] = [:]
-            var window = NGramWindow(ngramMin: 1, ngramMax: 2)
+            var window = NGramWindow(ngramMin: 1, ngramMax: 2, tokenHash: settings.tokenHash)
             for token in TestSupport.tokens(text) {
-                window.push(TokenHash.hash(token)) { ngram, _ in
+                window.push(TokenHash.hash(token, version: settings.tokenHash)) { ngram, _ in
                     let column = columnOf[ngram] ?? { hashes.append(ngram); columnOf[ngram] = hashes.count - 1; return hashes.count - 1 }()
                     counts[column, default: 0] += 1
                 }

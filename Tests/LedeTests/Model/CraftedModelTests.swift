@@ -126,6 +126,42 @@ final class CraftedModelTests: XCTestCase {
         }
     }
 
+    /// Format 4 named no token hash: its files are read with the murmur hash they were written with, and
+    /// score as the same model trained with that hash today; a model trained with either hash decides alike.
+    func testAFormat4FileIsReadWithTheMurmurHash() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        var options = TrainingOptions()
+        options.features.minDF = .count(1)
+        options.features.tokenHash = .murmur
+        let murmur = try Trainer(options: options).train(try LabeledDataReader(path: TestSupport.toyMultiLabel(in: directory).path)).model
+        var old = try XCTUnwrap(ModelFile.sections(in: try ModelFile.serialize(murmur)))
+        let m = try XCTUnwrap(old.firstIndex { $0.tag == "META" })
+        var meta = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(old[m].bytes)) as? [String: Any])
+        var features = try XCTUnwrap(meta["features"] as? [String: Any])
+        XCTAssertEqual(features["tokenHash"] as? Int, TokenHash.Version.murmur.rawValue)
+        features.removeValue(forKey: "tokenHash")
+        meta["features"] = features
+        old[m].bytes = Array(try JSONSerialization.data(withJSONObject: meta))
+        let format4 = try ModelFile.load(bytes: ModelFile.assemble(old, version: 4), name: "format4.lede")
+        let current = try ModelFile.load(bytes: good, name: "good.lede")
+        XCTAssertEqual(format4.space.settings.tokenHash, .murmur)
+        XCTAssertEqual(current.space.settings.tokenHash, .fold)
+        for text in ["sanctions on oil exports", "troops crossed the border", "a quiet day", "oil oil oil border"] {
+            let scores = DocumentScorer(model: format4).scores(text)
+            XCTAssertEqual(scores, DocumentScorer(model: murmur).scores(text), text)
+            for (a, b) in zip(scores, DocumentScorer(model: current).scores(text)) { XCTAssertEqual(a, b, accuracy: 1e-5, text) }
+        }
+    }
+
+    func testAnUnknownTokenHashIsRefused() throws {
+        let unknown = try withMetadata { meta in
+            var features = meta["features"] as! [String: Any]
+            features["tokenHash"] = 9
+            meta["features"] = features
+        }
+        assertRefused(unknown, mentions: "unreadable metadata")
+    }
+
     func testFilesOfAnOlderFormatAreRefusedWithAWayOut() {
         assertRefused(ModelFile.assemble(sections, version: 2), mentions: "retrain the model")
         assertRefused(ModelFile.assemble(sections, version: 1), mentions: "older Lede")

@@ -143,6 +143,10 @@ final class TokenizerTests: XCTestCase {
         bytes.withUnsafeBytes { raw in
             for count in 0...40 {
                 let token = UnsafeRawBufferPointer(rebasing: raw[3..<3 + count])
+                for version in TokenHash.Version.allCases {
+                    XCTAssertEqual(TokenHash.hash(padded: token, seed: 7, version: version),
+                                   TokenHash.hash(token, seed: 7, version: version), "\(count) bytes, \(version)")
+                }
                 XCTAssertEqual(TokenHash.hash(padded: token, seed: 7), TokenHash.hash(token, seed: 7), "\(count) bytes")
             }
         }
@@ -174,17 +178,44 @@ final class TokenHashTests: XCTestCase {
         XCTAssertEqual(String(bigram, radix: 16), FrozenHashes.bigram)
     }
 
+    /// Format 5's hash (`FoldHash`), checked against an implementation of its documented formula in Python.
+    func testTheFoldHashIsFrozen() {
+        let fold = TokenHash.Version.fold
+        XCTAssertEqual(TokenHash.Version.current, fold)
+        for (text, expected) in FrozenHashes.fold {
+            XCTAssertEqual(String(TokenHash.hash(text, version: fold), radix: 16), expected, text)
+            XCTAssertEqual(Array(text.utf8).withUnsafeBytes { FoldHash.hash($0, seed: TokenHash.defaultSeed) },
+                           TokenHash.hash(text, version: fold), text)
+        }
+        XCTAssertEqual(String(TokenHash.hash("abc", seed: 7, version: fold), radix: 16), FrozenHashes.foldABCSeed7)
+        let security = TokenHash.hash("security", version: fold), council = TokenHash.hash("council", version: fold)
+        let bigram = TokenHash.extend(security, with: council, length: 2, version: fold)
+        XCTAssertEqual(String(bigram, radix: 16), FrozenHashes.foldBigram)
+        let un = TokenHash.hash("un", version: fold)
+        let trigram = TokenHash.extend(TokenHash.extend(un, with: security, length: 2, version: fold), with: council,
+                                       length: 3, version: fold)
+        XCTAssertEqual(String(trigram, radix: 16), FrozenHashes.foldTrigram)
+        var window = NGramWindow(ngramMin: 3, ngramMax: 3, tokenHash: fold)
+        var ended: [UInt64] = []
+        for token in [un, security, council] { window.push(token) { hash, _ in ended.append(hash) } }
+        XCTAssertEqual(ended, [trigram], "the window extends by its own hash")
+    }
+
     func testNGramHashDependsOnOrderAndSeed() {
-        let a = TokenHash.hash("a"), b = TokenHash.hash("b")
-        XCTAssertNotEqual(TokenHash.extend(a, with: b, length: 2), TokenHash.extend(b, with: a, length: 2))
-        XCTAssertNotEqual(TokenHash.hash("a", seed: 1), TokenHash.hash("a", seed: 2))
+        for version in TokenHash.Version.allCases {
+            let a = TokenHash.hash("a", version: version), b = TokenHash.hash("b", version: version)
+            XCTAssertNotEqual(TokenHash.extend(a, with: b, length: 2, version: version),
+                              TokenHash.extend(b, with: a, length: 2, version: version), "\(version)")
+            XCTAssertNotEqual(TokenHash.hash("a", seed: 1, version: version), TokenHash.hash("a", seed: 2, version: version))
+        }
+        XCTAssertNotEqual(TokenHash.hash("a", version: .fold), TokenHash.hash("a", version: .murmur))
     }
 
     /// Ranges up to pairs take a shorter path; they must give what the general rule gives: each token,
     /// then the pair it ends (never across `reset`, so never across documents).
     func testWordAndPairWindowsFollowTheGeneralRule() {
         for (low, high) in [(1, 1), (1, 2), (2, 2)] {
-            var window = NGramWindow(ngramMin: low, ngramMax: high)
+            var window = NGramWindow(ngramMin: low, ngramMax: high, tokenHash: .murmur)
             for document in 0..<2 {
                 window.reset()
                 let tokens = (0..<6).map { TokenHash.hash("w\(document)-\($0)") }
@@ -202,7 +233,7 @@ final class TokenHashTests: XCTestCase {
     /// With a lower bound above 2 (`--ngrams 3...4`), the first tokens of a document end no n-gram.
     func testNGramRangesStartingAboveTwoWaitForEnoughTokens() {
         for (low, high) in [(3, 3), (3, 4), (1, 8), (8, 8)] {
-            var window = NGramWindow(ngramMin: low, ngramMax: high)
+            var window = NGramWindow(ngramMin: low, ngramMax: high, tokenHash: .current)
             var lengths: [[Int]] = []
             for token in 0..<10 {
                 var ending: [Int] = []
@@ -215,10 +246,20 @@ final class TokenHashTests: XCTestCase {
     }
 }
 
-/// Token hashes computed independently (in Python) from the formulas documented on `TokenHash`.
+/// Token hashes computed independently (in Python) from the formulas documented on `TokenHash` (the
+/// murmur hash of formats 1-4) and `FoldHash` (format 5 on), with the default seed unless named.
 enum FrozenHashes {
     static let sanctions = "a09e4fd9a389f004"
     static let a = "56213f7400cfb87d"
     static let securityCouncil = "506e2fce42707c52"
     static let bigram = "c5b61b63a4fa7abe"
+    /// Tokens of 0, 1, 9, 16 and 30 bytes: no block, one partial, a whole and a partial, two whole, four.
+    static let fold: [(String, String)] = [
+        ("", "6ebe7ef2b92d96b7"), ("a", "a90c91430406bdc9"), ("sanctions", "611b89a28ad8307f"),
+        ("security council", "bd2a4d030a54f3bf"), ("international sanctions regime", "bdfdca4f3559f256"),
+    ]
+    static let foldABCSeed7 = "4d33d8b8f8ff4e05"
+    /// "security council" as a pair, and "un security council" as a triple.
+    static let foldBigram = "9501100a61c37f8c"
+    static let foldTrigram = "5d6704565e59dd72"
 }

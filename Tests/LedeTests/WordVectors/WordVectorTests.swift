@@ -120,7 +120,7 @@ final class WordVectorTests: XCTestCase {
         }
         XCTAssertEqual(words.hashes.count, 5)
         XCTAssertEqual(words.offsets, [0, 3, 5])
-        XCTAssertEqual(words.hashes[0], Array("one".utf8).withUnsafeBytes { TokenHash.hash($0, seed: builder.settings.hashSeed) })
+        XCTAssertEqual(words.hashes[0], Array("one".utf8).withUnsafeBytes { TokenHash.hash($0, seed: builder.settings.hashSeed, version: builder.settings.tokenHash) })
         words.discard()
         Array("six seven".utf8).withUnsafeBytes { builder.add($0) }
         XCTAssertEqual(words.hashes, [])
