@@ -75,7 +75,7 @@ func put(_ bytes: inout [UInt8], _ at: Int, _ value: UInt64, _ size: Int) {
 }
 
 func mutateMetadata(_ metadata: inout ModelMetadata, _ choices: inout Choices) {
-    switch choices.below(9) {
+    switch choices.below(10) {
     case 0: if let first = metadata.labels.first { metadata.labels.append(first) }
     case 1: if !metadata.labels.isEmpty { metadata.labels.removeLast() }
     case 2: let columns = choices.integer(near: metadata.columns); metadata.columns = columns
@@ -88,6 +88,8 @@ func mutateMetadata(_ metadata: inout ModelMetadata, _ choices: inout Choices) {
     case 7:
         let words = choices.integer(near: metadata.wordVectors?.words ?? 0)
         metadata.wordVectors?.words = words
+    case 8:  // the other token hash: other n-gram keys for the same tables
+        metadata.features.tokenHash = metadata.features.tokenHash == .fold ? .murmur : .fold
     default:
         let dimensions = choices.integer(near: metadata.wordVectors?.dimensions ?? 4)
         metadata.wordVectors?.dimensions = dimensions
