@@ -45,9 +45,9 @@ public final class VocabularyBuilder {
         frozen = false
     }
 
-    /// A builder whose vocabulary and idf come from `counts` (made with the same n-gram settings; their token
-    /// hash is the builder's): documents
-    /// added afterwards are kept for the training matrix but change no frequency.
+    /// A builder whose vocabulary and idf come from `counts` (made with the same n-gram settings; the
+    /// builder takes their token hash): documents added afterwards are kept for the training matrix but
+    /// change no frequency.
     public init(settings: FeatureSettings, counts: NGramCounts) throws {
         guard counts.matches(settings) else {
             throw LedeError.invalidOption("the counts were made with n-grams \(counts.ngramMin)...\(counts.ngramMax) and hash bits \(counts.hashBits.map(String.init) ?? "none"); train with the same \(Parameter.ngramRange) and \(Parameter.hashBits), or count again")
