@@ -130,10 +130,9 @@ public enum TokenHash {
         return block
     }
 
-    /// Hash of a token given as text (normalized already); convenience for tests and tools.
+    /// Hash of a token given as text (normalized already) by the murmur hash; for tests and tools.
     public static func hash(_ text: String, seed: UInt64 = defaultSeed) -> UInt64 {
-        var copy = text
-        return copy.withUTF8 { hash(UnsafeRawBufferPointer($0), seed: seed) }
+        hash(text, seed: seed, version: .murmur)
     }
 
     /// Extends an n-gram hash `g` (of k-1 tokens) by the token hash `next`, giving the hash of k tokens.

@@ -17,6 +17,9 @@ final class CraftedModelTests: XCTestCase {
         sections = try XCTUnwrap(ModelFile.sections(in: good))
     }
 
+    /// Texts that two models which should score alike are compared on.
+    private let sampleTexts = ["sanctions on oil exports", "troops crossed the border", "a quiet day", "oil oil oil border"]
+
     private func index(_ tag: String) -> Int { sections.firstIndex { $0.tag == tag }! }
 
     private func metadata() throws -> [String: Any] {
@@ -121,7 +124,7 @@ final class CraftedModelTests: XCTestCase {
             return 0
         }
         XCTAssertEqual(tableSlots(old), 2 * tableSlots(current))
-        for text in ["sanctions on oil exports", "troops crossed the border", "a quiet day", "oil oil oil border"] {
+        for text in sampleTexts {
             XCTAssertEqual(DocumentScorer(model: old).scores(text), DocumentScorer(model: current).scores(text), text)
         }
     }
@@ -146,7 +149,7 @@ final class CraftedModelTests: XCTestCase {
         let current = try ModelFile.load(bytes: good, name: "good.lede")
         XCTAssertEqual(format4.space.settings.tokenHash, .murmur)
         XCTAssertEqual(current.space.settings.tokenHash, .fold)
-        for text in ["sanctions on oil exports", "troops crossed the border", "a quiet day", "oil oil oil border"] {
+        for text in sampleTexts {
             let scores = DocumentScorer(model: format4).scores(text)
             XCTAssertEqual(scores, DocumentScorer(model: murmur).scores(text), text)
             for (a, b) in zip(scores, DocumentScorer(model: current).scores(text)) { XCTAssertEqual(a, b, accuracy: 1e-5, text) }
