@@ -83,7 +83,8 @@ public final class Featurizer {
     public func feed(_ bytes: UnsafeRawBufferPointer) {
         var collector = self.collector  // a local for the chunk: no access to this object per token
         if collector.isWordsAndPairs {  // the default, with no test of the n-gram range per token
-            tokenizer.feed(bytes) { collector.addWordAndPair($0) }
+            tokenizer.feed(bytes, emit: { collector.addWordAndPair($0) },
+                           emitASCII: { collector.addASCIIWordAndPair($0, count: $1) })
         } else {
             tokenizer.feed(bytes) { collector.add($0) }
         }

@@ -66,7 +66,18 @@ struct NGramCollector {
     /// over by the next key). The same keys in the same order as `add`.
     @inline(__always)
     mutating func addWordAndPair(_ token: UnsafeRawBufferPointer) {
-        let hash = TokenHash.hash(padded: token, seed: seed, version: tokenHash)
+        addWordAndPair(hash: TokenHash.hash(padded: token, seed: seed, version: tokenHash))
+    }
+
+    /// `addWordAndPair` of a token of the tokenizer's 64-byte path, hashed where it is in the text
+    /// (`Tokenizer.feed(_:emit:emitASCII:)`).
+    @inline(__always)
+    mutating func addASCIIWordAndPair(_ start: UnsafeRawPointer, count: Int) {
+        addWordAndPair(hash: TokenHash.hash(asciiWord: start, count: count, seed: seed, version: tokenHash))
+    }
+
+    @inline(__always)
+    private mutating func addWordAndPair(hash: UInt64) {
         if _slowPath(buffer.count &+ 2 > buffer.capacity) { buffer.grow() }
         let keys = buffer.keys, n = buffer.count
         keys[n] = hash

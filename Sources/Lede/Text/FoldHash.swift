@@ -49,6 +49,33 @@ public enum FoldHash {
         return finish(h ^ (word & (UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* rest))), count: count)
     }
 
+    /// The hash of the `count` bytes at `base` with bit 0x20 set in each (`lede_copy_lowercased`'s copy:
+    /// ASCII letters lowercased, digits and apostrophes unchanged), read where they are: no copy, and a
+    /// token of up to 16 bytes without a branch on its length. `count` is at least 1, and 16 bytes past
+    /// `base + count` are readable.
+    @inlinable @inline(__always)
+    public static func hash(asciiWord base: UnsafeRawPointer, count: Int, seed: UInt64) -> UInt64 {
+        let caseBits: UInt64 = 0x2020_2020_2020_2020
+        guard _fastPath(count <= 16) else {
+            var h = seed
+            var offset = 0
+            while offset &+ 8 < count {
+                h = fold(h ^ (UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) | caseBits), k1)
+                offset &+= 8
+            }
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) | caseBits
+            return finish(h ^ (word & (UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* (count - offset)))), count: count)
+        }
+        let first = UInt64(littleEndian: base.loadUnaligned(as: UInt64.self)) | caseBits
+        let second = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) | caseBits
+        // All ones when there are two blocks (9...16 bytes): the first is folded in and the second is last.
+        let two = UInt64(truncatingIfNeeded: (8 &- count) &>> 63)
+        let h = (fold(seed ^ first, k1) & two) | (seed & ~two)
+        let last = (second & two) | (first & ~two)
+        let shift = UInt64(truncatingIfNeeded: 64 &- 8 &* count) &+ (64 & two)  // 64 - 8 * (bytes in the last block)
+        return finish(h ^ (last & (UInt64.max &>> shift)), count: count)
+    }
+
     /// Folds every 8-byte block but the last (which holds 1...8 bytes) into `h`; returns the last one's offset.
     @inlinable @inline(__always)
     static func absorbAllButLastBlock(_ base: UnsafeRawPointer, count: Int, into h: inout UInt64) -> Int {

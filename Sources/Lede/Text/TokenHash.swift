@@ -45,6 +45,13 @@ public enum TokenHash {
         version == .fold ? FoldHash.hash(padded: bytes, seed: seed) : hash(padded: bytes, seed: seed)
     }
 
+    /// `hash(_:seed:version:)` of the `count` bytes at `base` with bit 0x20 set in each, read in place
+    /// (the tokenizer's ASCII tokens as they are in the text: `Tokenizer.feed(_:emit:emitASCII:)`).
+    @inlinable @inline(__always)
+    public static func hash(asciiWord base: UnsafeRawPointer, count: Int, seed: UInt64, version: Version) -> UInt64 {
+        version == .fold ? FoldHash.hash(asciiWord: base, count: count, seed: seed) : hash(asciiWord: base, count: count, seed: seed)
+    }
+
     /// `extend(_:with:length:)` by `version`'s function.
     @inlinable @inline(__always)
     public static func extend(_ g: UInt64, with next: UInt64, length k: Int, version: Version) -> UInt64 {
@@ -101,6 +108,25 @@ public enum TokenHash {
         let rest = count - offset
         if rest > 0 {  // 1...7 bytes: the mask's shift is 8...56, so a shift that never overflows will do
             let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            h = absorb(h, word & (UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* rest)))
+        }
+        return fmix64(h)
+    }
+
+    /// The hash of the `count` bytes at `base` with bit 0x20 set in each, read in place: `count` is at
+    /// least 1, and 8 bytes past `base + count` are readable.
+    @inlinable @inline(__always)
+    public static func hash(asciiWord base: UnsafeRawPointer, count: Int, seed: UInt64) -> UInt64 {
+        let caseBits: UInt64 = 0x2020_2020_2020_2020
+        var h = seed ^ (UInt64(truncatingIfNeeded: count) &* golden)
+        var offset = 0
+        while offset + 8 <= count {
+            h = absorb(h, UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) | caseBits)
+            offset += 8
+        }
+        let rest = count - offset
+        if rest > 0 {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) | caseBits
             h = absorb(h, word & (UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* rest)))
         }
         return fmix64(h)

@@ -70,6 +70,21 @@ public final class Tokenizer {
     /// Tokenizes one chunk; a token that reaches the end of the chunk continues into the next one.
     @inline(__always)
     public func feed(_ bytes: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) -> Void) {
+        let buffer = self.buffer
+        feed(bytes, emit: emit) { start, count in
+            lede_copy_lowercased(buffer, start.assumingMemoryBound(to: UInt8.self), count)
+            emit(UnsafeRawBufferPointer(start: buffer, count: count))
+        }
+    }
+
+    /// `feed(_:emit:)`, but the tokens that the 64-byte path finds (ASCII word bytes and apostrophes, at
+    /// most 62 bytes) go to `emitASCII` as they are in the chunk, not yet lowercased: their start and
+    /// byte count, with at least 16 readable bytes after them. Their normalized form is each byte with bit
+    /// 0x20 set (`lede_copy_lowercased`, `TokenHash.hash(asciiWord:count:seed:version:)`), so a hash can
+    /// read them in place instead of from a copy.
+    @inline(__always)
+    public func feed(_ bytes: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) -> Void,
+                     emitASCII: (UnsafeRawPointer, Int) -> Void) {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0 else { return }
         let n = bytes.count
         var i = 0
@@ -77,7 +92,7 @@ public final class Tokenizer {
         var fastFrom = i  // where the 64-byte path may try next
         while i < n {
             if length == 0 && !pendingApostrophe && i >= fastFrom && i + Tokenizer.fastReach <= n {
-                let next = fastBlock(base, i, emit)
+                let next = fastBlock(base, i, emitASCII)
                 if next > i {
                     i = next
                     continue
@@ -150,7 +165,7 @@ public final class Tokenizer {
     /// byte. An apostrophe is in a token when word bytes surround it, as in the full rules. The same
     /// tokens as the byte loop, found without a branch per byte.
     @inline(__always)
-    private func fastBlock(_ base: UnsafePointer<UInt8>, _ i: Int, _ emit: (UnsafeRawBufferPointer) -> Void) -> Int {
+    private func fastBlock(_ base: UnsafePointer<UInt8>, _ i: Int, _ emitASCII: (UnsafeRawPointer, Int) -> Void) -> Int {
         let masks = lede_classify64(base + i)
         let limit = masks.special == 0 ? 64 : masks.special.trailingZeroBitCount
         guard limit >= 2 else { return i }
@@ -162,8 +177,7 @@ public final class Tokenizer {
             let start = starts.trailingZeroBitCount
             let end = start + (~(inToken >> UInt64(start))).trailingZeroBitCount
             if end > limit - 2 { return i + start }
-            lede_copy_lowercased(buffer, base + i + start, end - start)
-            emit(UnsafeRawBufferPointer(start: buffer, count: end - start))
+            emitASCII(base + i + start, end - start)
             starts &= starts &- 1
         }
         return i + limit - 1

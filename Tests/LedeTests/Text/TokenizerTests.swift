@@ -152,6 +152,29 @@ final class TokenizerTests: XCTestCase {
         }
     }
 
+    /// The hash of ASCII word bytes read in place, with bit 0x20 set as it reads, is the hash of their
+    /// lowercased copy: every length the 64-byte path emits (1-62 bytes), mixed case, digits, apostrophes.
+    func testTheInPlaceASCIIHashIsTheHashOfTheLoweredCopy() {
+        let alphabet = Array("AbCdEfGhIjKlMnOpQrStUvWxYz0123456789'".utf8)
+        var state: UInt64 = 5
+        let bytes = (0..<200).map { _ -> UInt8 in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return alphabet[Int(state >> 33) % alphabet.count]
+        }
+        bytes.withUnsafeBytes { raw in
+            for start in 0..<8 {
+                for count in 1...62 {
+                    let lowered = raw[start..<start + count].map { $0 | 0x20 }
+                    for version in TokenHash.Version.allCases {
+                        let expected = lowered.withUnsafeBytes { TokenHash.hash($0, seed: 7, version: version) }
+                        XCTAssertEqual(TokenHash.hash(asciiWord: raw.baseAddress! + start, count: count, seed: 7, version: version),
+                                       expected, "\(count) bytes at \(start), \(version)")
+                    }
+                }
+            }
+        }
+    }
+
     func testLongTokensAreCut() {
         let long = String(repeating: "a", count: 1000)
         let tokens = TestSupport.tokens(long + " b")
