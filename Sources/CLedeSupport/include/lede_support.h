@@ -12,6 +12,15 @@ static inline __attribute__((always_inline)) void lede_prefetch(const void *addr
     __builtin_prefetch(address, 0, 3);
 }
 
+/// `value`, which the compiler may not look through: a mask made from a condition stays a mask, so
+/// that a test on it is not split into a branch on the condition (for conditions as good as random).
+static inline __attribute__((always_inline)) uint64_t lede_opaque(uint64_t value) {
+#if defined(__GNUC__) || defined(__clang__)
+    __asm__("" : "+r"(value));
+#endif
+    return value;
+}
+
 /// For each row r < rows in order, sum[i] = sum[i] + (values[r] * scale_r) * codes[r][i] for i < count,
 /// where scale_r is the float in the last 4 bytes of row r's `stride` bytes: a document's word vectors
 /// (8-bit codes, a multiple of 64 bytes a row) added to its sum, each element's additions in row order.

@@ -91,7 +91,10 @@ struct VocabularyLookup {
             var address = slots + max(candidate, 0) &* stride
             var slot = address.load(as: VocabularyTable.Slot.self)
             var isFound = candidate >= 0
-            if _slowPath(isFound && slot.key != keys[e]) {  // another n-gram with the same tag: scan on
+            // Another n-gram with the same tag (scan on): the keys' difference, kept when a tag matched,
+            // so that whether one did is not a branch of its own.
+            let foundMask = lede_opaque(~UInt64(bitPattern: Int64(candidate) >> 63))
+            if _slowPath((slot.key ^ keys[e]) & foundMask != 0) {
                 (slot, address) = VocabularyTable.probe(keys[e], after: candidate, base: slots, stride: stride,
                                                         tags: tags, mask: mask)
                 isFound = slot.column >= 0

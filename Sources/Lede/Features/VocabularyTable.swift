@@ -13,7 +13,7 @@ import CLedeSupport
 /// file, its load time and the memory that scoring spreads its reads over.
 ///
 /// Beside the slots, one byte per slot (`tags`, derived, never stored): 0 for an empty slot, else
-/// `tag(hash)`, seven more bits of the hash. A lookup scans the tags (a table small enough for the
+/// `tag(hash)`, eight more bits of the hash. A lookup scans the tags (a table small enough for the
 /// cache) and reads the one slot whose tag matches: an n-gram that is not in the vocabulary (a fifth of
 /// a document's distinct n-grams in news text) never touches the slots, and one that is touches one line.
 public struct VocabularyTable: Sendable {
@@ -95,10 +95,11 @@ public struct VocabularyTable: Sendable {
         self.tags = tags
     }
 
-    /// The tag of a hash: its top seven bits, with the eighth set so that no tag is 0.
+    /// The tag of a hash: its top eight bits, 1 for 0 so that no tag is 0 (a slot whose tag matches and
+    /// whose hash does not, which costs a second read, then comes once in about 256 slots scanned).
     @inline(__always)
     public static func tag(_ hash: UInt64) -> UInt8 {
-        UInt8(truncatingIfNeeded: hash >> 57) | 0x80
+        max(UInt8(truncatingIfNeeded: hash >> 56), 1)
     }
 
     /// The tag of a stored slot: 0 when it is empty.
@@ -148,9 +149,12 @@ public struct VocabularyTable: Sendable {
         let beforeEmpty = empty == 0 ? UInt32(0xFFFF) : (empty & (0 &- empty)) &- 1
         let found = match & beforeEmpty
         if _slowPath(found | empty == 0) {
-            return candidateScan(tag, from: (index + 16) & mask, tags: tags, mask: mask)
+            return candidateScan(tag, from: (index &+ 16) & mask, tags: tags, mask: mask)
         }
-        return found != 0 ? (index + found.trailingZeroBitCount) & mask : -1
+        // All ones when a tag matched, else 0: the index or -1 by masks, not by a branch.
+        // (`found | -found` has its top bit set exactly when `found` is not 0.)
+        let matched = 0 &- Int(truncatingIfNeeded: (found | (0 &- found)) >> 31)
+        return ((index &+ found.trailingZeroBitCount) & mask & matched) | ~matched
     }
 
     private static func candidateScan(_ tag: UInt8, from index: Int, tags: UnsafePointer<UInt8>, mask: Int) -> Int {
