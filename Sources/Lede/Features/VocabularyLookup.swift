@@ -1,9 +1,9 @@
 import CLedeSupport
 
 /// Looks a document's distinct n-grams up in a `VocabularyTable` and weights those it holds, in three
-/// stages `ahead` n-grams apart, so that the lookups' cache misses overlap instead of following one
-/// another: fetch the tags at a key's home slot; scan them for the key's tag and fetch the slot found;
-/// read the slot.
+/// stages `tagsAhead` and `slotsAhead` n-grams apart, so that the lookups' cache misses overlap instead
+/// of following one another: fetch the tags at a key's home slot; scan them for the key's tag and fetch
+/// the slot found; read the slot.
 ///
 /// Whether an n-gram is in the vocabulary is as good as random, so no branch depends on it: a miss reads
 /// slot 0 (in cache) instead, its entry is written past the found ones and not counted, and it adds 0 to
@@ -14,16 +14,20 @@ struct VocabularyLookup {
     let tags: UnsafePointer<UInt8>
     let stride: Int
     let mask: Int
-    /// The slot that each n-gram's tag scan found (-1: none), waiting to be read: a ring of `2 * ahead`.
+    /// The slot that each n-gram's tag scan found (-1: none), waiting to be read: a ring of `ringSize`.
     let candidates: UnsafeMutablePointer<Int>
-    static let ahead = 16
+    /// N-grams between fetching the tags and scanning them (the tags are a small table, mostly in the
+    /// second-level cache), and between fetching the slot found and reading it (from memory): measured.
+    static let tagsAhead = 8, slotsAhead = 24
+    /// A power of two above `slotsAhead`.
+    static let ringSize = 32
 
     init(_ table: VocabularyTable) {
         slots = UnsafeRawPointer(table.memory.base)
         tags = table.tags.base
         stride = table.stride
         mask = table.mask
-        candidates = .allocate(capacity: 2 * VocabularyLookup.ahead)
+        candidates = .allocate(capacity: VocabularyLookup.ringSize)
     }
 
     func deallocate() { candidates.deallocate() }
@@ -72,7 +76,8 @@ struct VocabularyLookup {
         -> (found: Int, total: Double)
     {
         let sublinearTF = weighting.sublinearTF, norm = weighting.norm
-        let ahead = VocabularyLookup.ahead, ring = 2 * ahead - 1
+        let tagsAhead = VocabularyLookup.tagsAhead, ahead = tagsAhead + VocabularyLookup.slotsAhead
+        let ring = VocabularyLookup.ringSize - 1
         let slots = self.slots, tags = self.tags, stride = self.stride, mask = self.mask, candidates = self.candidates
         var found = 0, total = 0.0
 
@@ -110,20 +115,20 @@ struct VocabularyLookup {
         /// Step `i` of the pipeline with each stage's bounds checked.
         @inline(__always) func checkedStep(_ i: Int) {
             if i < n { fetchTags(i) }
-            if i >= ahead && i &- ahead < n { scanTags(i &- ahead) }
-            if i >= 2 * ahead { readSlot(i &- 2 * ahead) }
+            if i >= tagsAhead && i &- tagsAhead < n { scanTags(i &- tagsAhead) }
+            if i >= ahead { readSlot(i &- ahead) }
         }
 
-        let filled = min(2 * ahead, n)
+        let filled = min(ahead, n)
         for i in 0..<filled { checkedStep(i) }
-        if n > 2 * ahead {
-            for i in (2 * ahead)..<n {
+        if n > ahead {
+            for i in ahead..<n {
                 fetchTags(i)
-                scanTags(i &- ahead)
-                readSlot(i &- 2 * ahead)
+                scanTags(i &- tagsAhead)
+                readSlot(i &- ahead)
             }
         }
-        for i in max(filled, n)..<(n + 2 * ahead) { checkedStep(i) }
+        for i in max(filled, n)..<(n + ahead) { checkedStep(i) }
         return (found, total)
     }
 }
