@@ -157,13 +157,17 @@ public struct VocabularyTable: Sendable {
         return ((index &+ found.trailingZeroBitCount) & mask & matched) | ~matched
     }
 
+    /// `candidate` past 16 full slots in a row: 16 tags at a time on.
     private static func candidateScan(_ tag: UInt8, from index: Int, tags: UnsafePointer<UInt8>, mask: Int) -> Int {
         var index = index
         while true {
-            let t = tags[index]
-            if t == tag { return index }
-            if t == 0 { return -1 }
-            index = (index + 1) & mask
+            let masks = lede_tag_masks16(tags + index, tag)
+            let match = masks & 0xFFFF, empty = masks >> 16
+            let beforeEmpty = empty == 0 ? UInt32(0xFFFF) : (empty & (0 &- empty)) &- 1
+            let found = match & beforeEmpty
+            if found != 0 { return (index + found.trailingZeroBitCount) & mask }
+            if empty != 0 { return -1 }
+            index = (index + 16) & mask
         }
     }
 
