@@ -6,7 +6,13 @@ public final class StandardOutput {
 
     public init() {}
 
+    /// Buffers `bytes` (whole records), or writes them as they are when nothing is buffered and they
+    /// are a large block already (a batch's records): no copy.
     public func write(_ bytes: [UInt8]) throws {
+        if buffer.isEmpty && bytes.count >= 1 << 16 {
+            try bytes.withUnsafeBytes { try FileDescriptorIO.writeRecords(1, $0) }
+            return
+        }
         buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 20 { try flush() }
     }

@@ -69,17 +69,8 @@ public struct ScoreFormat: Sendable {
             exponent += 1
             scaled = scale(x, by: digits - 1 - exponent).rounded(.toNearestOrEven)
         }
-        // Trailing zeros dropped; the rest, first digit in the lowest byte, as ASCII.
-        var value = UInt64(scaled), significant = digits
-        while significant > 1 && value % 10 == 0 {
-            value /= 10
-            significant -= 1
-        }
-        var ascii: UInt128 = 0
-        for _ in 0..<significant {
-            ascii = ascii << 8 | UInt128(0x30 &+ value % 10)
-            value /= 10
-        }
+        // The digits, first in the lowest byte, as ASCII; trailing zeros dropped.
+        let (ascii, significant) = ScoreFormat.digitBytes(UInt64(scaled), count: digits)
         var text = Text()
         if exponent < -4 || exponent >= digits {
             text.append(ascii & 0xFF, count: 1)
@@ -105,6 +96,33 @@ public struct ScoreFormat: Sendable {
             }
         }
         return text
+    }
+
+    /// The `count` (1...9) decimal digits of `value` (< 10^count, at least 10^(count - 1)) as ASCII, the
+    /// first in the lowest byte, without the trailing zeros, and how many are left: the digits are split
+    /// in halves, quarters and eighths of a word at once (SWAR), and the zeros counted from its top bits.
+    @inline(__always)
+    static func digitBytes(_ value: UInt64, count: Int) -> (ascii: UInt128, significant: Int) {
+        // A ninth digit (the first) goes in front of the other eight.
+        let ninth = count == 9 ? value / 100_000_000 : 0
+        let eight = count == 9 ? value % 100_000_000 : value
+        // Two 32-bit lanes (first four digits, last four), then four 16-bit lanes, then eight bytes: each
+        // step a quotient and a remainder by multiplication (exact in these ranges).
+        var x = eight / 10_000 | (eight % 10_000) << 32
+        let hundreds = ((x &* 10_486) >> 20) & 0x0000_007F_0000_007F
+        x = hundreds | (x &- hundreds &* 100) << 16
+        let tens = ((x &* 103) >> 10) & 0x000F_000F_000F_000F
+        x = tens | (x &- tens &* 10) << 8
+        // Now byte i is digit i of the eight; the trailing zero digits are the word's top zero bytes.
+        if count == 9 {
+            let word = (UInt128(x) << 8 | UInt128(ninth)) | (UInt128(0x3030_3030_3030_3030) << 8 | 0x30)
+            let kept = 9 - x.leadingZeroBitCount / 8
+            return (word & ((1 << (8 * UInt128(kept))) &- 1), kept)
+        }
+        let shifted = x >> UInt64(8 * (8 - count))  // without the 8 - count leading zeros
+        let kept = 8 - shifted.leadingZeroBitCount / 8
+        let mask: UInt64 = kept == 8 ? .max : (1 << UInt64(8 * kept)) &- 1
+        return (UInt128((shifted | 0x3030_3030_3030_3030) & mask), kept)
     }
 
     /// A number's text as it is built, in a register: its first byte in the lowest one, up to
