@@ -121,9 +121,10 @@ public struct VocabularyTable: Sendable {
         return tags
     }
 
-    /// Copies the first `tagsPadding` tags after the last one (a table has at least 16 slots).
+    /// Writes `tagsPadding` tags after the last one, going round the table from its first (`count` is a
+    /// power of two, however small: a model file may hold fewer than 16 slots).
     static func padTags(_ tags: UnsafeMutablePointer<UInt8>, count: Int) {
-        (tags + count).update(from: tags, count: tagsPadding)
+        for k in 0..<tagsPadding { tags[count + k] = tags[k & (count - 1)] }
     }
 
     /// The slot at `index` (its first 16 bytes).
