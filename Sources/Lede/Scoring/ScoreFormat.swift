@@ -23,6 +23,7 @@ public struct ScoreFormat: Sendable {
 
     /// `x * 10^k`, exact for 0 <= k <= 22 (one rounding of the product); more roundings beyond, where
     /// x is below 1e-16 (k reaches 53 for the smallest float).
+    @inline(__always)
     private func scale(_ x: Double, by k: Int) -> Double {
         guard k >= 0 else { return x / powers[min(-k, 22)] }
         var result = x, left = k
@@ -60,14 +61,14 @@ public struct ScoreFormat: Sendable {
         guard x > 0 else { return Text(bytes: 0x30, count: 1) }
         // x = scaled * 10^(exponent - digits + 1), with scaled of exactly `digits` digits.
         var exponent = ScoreFormat.decimalExponent(near: x)
-        var scaled = scale(x, by: digits - 1 - exponent).rounded(.toNearestOrEven)
+        var scaled = ScoreFormat.roundedToEven(scale(x, by: digits - 1 - exponent))
         if scaled < limit / 10 {  // the estimate was one too high
             exponent -= 1
-            scaled = scale(x, by: digits - 1 - exponent).rounded(.toNearestOrEven)
+            scaled = ScoreFormat.roundedToEven(scale(x, by: digits - 1 - exponent))
         }
         if scaled >= limit {  // rounding carried into one more digit (or the estimate was one too low)
             exponent += 1
-            scaled = scale(x, by: digits - 1 - exponent).rounded(.toNearestOrEven)
+            scaled = ScoreFormat.roundedToEven(scale(x, by: digits - 1 - exponent))
         }
         // The digits, first in the lowest byte, as ASCII; trailing zeros dropped.
         let (ascii, significant) = ScoreFormat.digitBytes(UInt64(scaled), count: digits)
@@ -81,8 +82,8 @@ public struct ScoreFormat: Sendable {
             // e- or e+, then at least two digits
             text.append(exponent < 0 ? 0x2D65 : 0x2B65, count: 2)
             let magnitude = abs(exponent)
-            if magnitude >= 100 { text.append(UInt128(0x30 + magnitude / 100), count: 1) }
-            text.append(UInt128(0x30 + magnitude / 10 % 10) | UInt128(0x30 + magnitude % 10) << 8, count: 2)
+            if magnitude >= 100 { text.append(Text.wide(0x30 + magnitude / 100), count: 1) }
+            text.append(Text.wide(0x30 + magnitude / 10 % 10) | Text.wide(0x30 + magnitude % 10) &<< 8, count: 2)
         } else if exponent < 0 {
             text.append(0x3030_3030_2E30, count: 1 - exponent)  // 0. and up to three zeros
             text.append(ascii, count: significant)
@@ -92,7 +93,7 @@ public struct ScoreFormat: Sendable {
             for _ in significant..<max(whole, significant) { text.append(0x30, count: 1) }
             if significant > whole {
                 text.append(0x2E, count: 1)
-                text.append(ascii >> (8 * UInt128(whole)), count: significant - whole)
+                text.append(ascii &>> Text.bits(whole), count: significant - whole)
             }
         }
         return text
@@ -115,29 +116,48 @@ public struct ScoreFormat: Sendable {
         x = tens | (x &- tens &* 10) << 8
         // Now byte i is digit i of the eight; the trailing zero digits are the word's top zero bytes.
         if count == 9 {
-            let word = (UInt128(x) << 8 | UInt128(ninth)) | (UInt128(0x3030_3030_3030_3030) << 8 | 0x30)
+            let word = (Text.wide(x) &<< 8 | Text.wide(ninth)) | (Text.wide(0x3030_3030_3030_3030) &<< 8 | 0x30)
             let kept = 9 - x.leadingZeroBitCount / 8
-            return (word & ((1 << (8 * UInt128(kept))) &- 1), kept)
+            return (word & ((1 &<< Text.bits(kept)) &- 1), kept)
         }
         let shifted = x >> UInt64(8 * (8 - count))  // without the 8 - count leading zeros
         let kept = 8 - shifted.leadingZeroBitCount / 8
         let mask: UInt64 = kept == 8 ? .max : (1 << UInt64(8 * kept)) &- 1
-        return (UInt128((shifted | 0x3030_3030_3030_3030) & mask), kept)
+        return (Text.wide((shifted | 0x3030_3030_3030_3030) & mask), kept)
+    }
+
+    /// `x` rounded to the nearest integer, ties to even, for 0 <= x < 2^52: adding 2^52 leaves no bits
+    /// below the units, so the addition rounds as the FPU does (to nearest, ties to even). Two additions,
+    /// where `rounded(.toNearestOrEven)` is a call into libm on a baseline x86-64 build.
+    @inline(__always)
+    static func roundedToEven(_ x: Double) -> Double {
+        (x + 0x1p52) - 0x1p52
     }
 
     /// A number's text as it is built, in a register: its first byte in the lowest one, up to
     /// `maximumBytes` bytes.
-    private struct Text {
+    fileprivate struct Text {
         var bytes: UInt128 = 0
         var count = 0
 
         /// Appends the lowest `n` bytes of `new`.
         @inline(__always)
         mutating func append(_ new: UInt128, count n: Int) {
-            let kept = n >= 16 ? new : new & ((1 << (8 * UInt128(n))) &- 1)
-            bytes |= kept << (8 * UInt128(count))
+            let kept = n >= 16 ? new : new & ((1 &<< Text.bits(n)) &- 1)
+            bytes |= kept &<< Text.bits(count)
             count += n
         }
+
+        /// `8 * n` as a shift count (0 <= n <= 16), without a generic conversion.
+        @inline(__always)
+        static func bits(_ n: Int) -> UInt128 { wide(UInt64(truncatingIfNeeded: n &* 8)) }
+
+        /// `value` in the low half, without a generic conversion.
+        @inline(__always)
+        static func wide(_ value: UInt64) -> UInt128 { UInt128(truncatingIfNeeded: value) }
+
+        @inline(__always)
+        static func wide(_ value: Int) -> UInt128 { wide(UInt64(truncatingIfNeeded: value)) }
     }
 
     /// floor(log10(x)) or one more or less, for x > 0, from the bits of `x` (log2 of the significand
@@ -146,6 +166,8 @@ public struct ScoreFormat: Sendable {
     private static func decimalExponent(near x: Double) -> Int {
         let bits = x.bitPattern
         let log2 = Double(Int((bits >> 52) & 0x7FF) - 1023) + Double(bits & 0xF_FFFF_FFFF_FFFF) * 0x1p-52
-        return Int((log2 * 0.301_029_995_663_981_2).rounded(.down))
+        let estimate = log2 * 0.301_029_995_663_981_2
+        let truncated = Int(estimate)  // toward zero: one more than the floor below 0 unless whole
+        return truncated - (Double(truncated) > estimate ? 1 : 0)
     }
 }
