@@ -81,6 +81,46 @@ void lede_add_scaled_rows(float *sum, const int8_t *const *codes, const float *v
     }
 }
 
+// The rows of a document's columns that have one, found by rank (`lede_word_rows`); whether a column
+// has a row is as good as random, so each column's entry is written and kept only when it has one.
+#define WORD_ROWS_BODY                                                                                     \
+    long found = 0;                                                                                        \
+    for (long e = 0; e < count; e++) {                                                                     \
+        unsigned long column = (unsigned long)columns[e];                                                 \
+        uint64_t bits = has_row[column >> 6], bit = column & 63;                                           \
+        uint64_t below = bits & ((UINT64_C(1) << bit) - 1);                                                \
+        const int8_t *start = table + ((long)rank_before[column >> 6] + __builtin_popcountll(below)) * stride; \
+        if (found < ahead) {                                                                               \
+            for (long line = 0; line < stride; line += 64) __builtin_prefetch(start + line, 0, 3);         \
+        }                                                                                                  \
+        rows[found] = start;                                                                               \
+        row_values[found] = values[e];                                                                     \
+        found += (long)((bits >> bit) & 1);                                                                \
+    }                                                                                                      \
+    return found;
+
+__attribute__((target("avx2,popcnt")))
+static long word_rows_avx2(const int32_t *columns, const float *values, long count, const uint64_t *has_row,
+                           const uint32_t *rank_before, const int8_t *table, long stride, long ahead,
+                           const int8_t **rows, float *row_values) {
+    WORD_ROWS_BODY
+}
+
+static long word_rows_baseline(const int32_t *columns, const float *values, long count, const uint64_t *has_row,
+                               const uint32_t *rank_before, const int8_t *table, long stride, long ahead,
+                               const int8_t **rows, float *row_values) {
+    WORD_ROWS_BODY
+}
+
+long lede_word_rows(const int32_t *columns, const float *values, long count, const uint64_t *has_row,
+                    const uint32_t *rank_before, const int8_t *table, long stride, long ahead,
+                    const int8_t **rows, float *row_values) {
+    if (avx2_kernels()) {
+        return word_rows_avx2(columns, values, count, has_row, rank_before, table, stride, ahead, rows, row_values);
+    }
+    return word_rows_baseline(columns, values, count, has_row, rank_before, table, stride, ahead, rows, row_values);
+}
+
 // MARK: - Fixed-order matrix product
 
 typedef float lede_f8 __attribute__((vector_size(32)));

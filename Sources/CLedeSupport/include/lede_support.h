@@ -21,6 +21,15 @@ static inline __attribute__((always_inline)) uint64_t lede_opaque(uint64_t value
     return value;
 }
 
+/// Lists the rows of a document's word-vector columns: for each e < count in order whose column c =
+/// columns[e] has bit c of `has_row` set, the address `table + (rank_before[c / 64] + popcount(has_row[c / 64]
+/// & (2^(c % 64) - 1))) * stride` in rows and values[e] in row_values; returns how many. The lines of the
+/// first `ahead` rows are fetched as they are found. An entry past the last kept one may be written (at
+/// most `count` are). With POPCNT where the CPU has AVX2 (the first call picks), else the baseline.
+long lede_word_rows(const int32_t *columns, const float *values, long count, const uint64_t *has_row,
+                    const uint32_t *rank_before, const int8_t *table, long stride, long ahead,
+                    const int8_t **rows, float *row_values);
+
 /// For each row r < rows in order, sum[i] = sum[i] + (values[r] * scale_r) * codes[r][i] for i < count,
 /// where scale_r is the float in the last 4 bytes of row r's `stride` bytes: a document's word vectors
 /// (8-bit codes, a multiple of 64 bytes a row) added to its sum, each element's additions in row order.

@@ -133,29 +133,17 @@ public struct WordVectors: Sendable {
     public func append(to vector: SparseVector, scratch: Scratch) {
         let d = dimensions, m = scratch.sum
         m.update(repeating: 0, count: summedDimensions)
-        let hasRow = self.hasRow.base, rankBefore = self.rankBefore.base, stride = rowStride
-        let table = UnsafeRawPointer(scoringRows.base)
         scratch.reserve(vector.count)
-        let rows = scratch.rows, rowValues = scratch.values
-        let columns = vector.columns, values = vector.values, count = vector.count
-        let rowsAhead = WordVectors.rowsAhead
+        let count = vector.count, rowsAhead = WordVectors.rowsAhead
         // Whether a column has a row (a word's does, a pair's does not) is as good as random, so it is not
         // branched on: every column's entry is written, and the next one overwrites it unless it has a row.
         // (The rank of a column without a row is that of the next column that has one, at most `rows`: an
         // address at most one past the table, which is fetched at worst, never read.)
-        var found = 0
-        for e in 0..<count {
-            let column = Int(columns[e]), bit = UInt64(column & 63)
-            let bits = hasRow[column >> 6], below = bits & ((1 << bit) &- 1)
-            let start = table + (Int(rankBefore[column >> 6]) + below.nonzeroBitCount) * stride
-            if found < rowsAhead {
-                for line in Swift.stride(from: 0, to: stride, by: 64) { lede_prefetch(start + line) }
-            }
-            rows[found] = start.assumingMemoryBound(to: Int8.self)
-            rowValues[found] = values[e]
-            found &+= Int(truncatingIfNeeded: (bits >> bit) & 1)
-        }
+        let found = lede_word_rows(vector.columns, vector.values, count, hasRow.base, rankBefore.base,
+                                   UnsafePointer<Int8>(OpaquePointer(scoringRows.base)), rowStride, rowsAhead,
+                                   scratch.rows, scratch.values)
         guard found > 0 else { return }
+        let rows = scratch.rows, rowValues = scratch.values, stride = rowStride
         lede_add_scaled_rows(m, rows, rowValues, found, summedDimensions, stride, rowsAhead)
         var squares: Float = 0
         for i in 0..<d { squares += m[i] * m[i] }
