@@ -14,7 +14,8 @@ struct VocabularyLookup {
     let tags: UnsafePointer<UInt8>
     let stride: Int
     let mask: Int
-    /// The slot that each n-gram's tag scan found (-1: none), waiting to be read: a ring of `ringSize`.
+    /// The byte offset of the slot that each n-gram's tag scan found (bit 0 set: none), waiting to be
+    /// read: a ring of `ringSize`.
     let candidates: UnsafeMutablePointer<Int>
     /// N-grams between fetching the tags and scanning them (the tags are a small table, mostly in the
     /// second-level cache), and between fetching the slot found and reading it (from memory): measured.
@@ -88,29 +89,31 @@ struct VocabularyLookup {
             let key = keys[i]
             let candidate = VocabularyTable.candidate(VocabularyTable.tag(key), from: Int(truncatingIfNeeded: key) & mask,
                                                       tags: tags, mask: mask)
-            candidates[i & ring] = candidate
-            lede_prefetch(slots + max(candidate, 0) &* stride)
+            // The slot's byte offset, with bit 0 set when no tag matched (slot 0 then): a stride is a
+            // multiple of 16, so the bit is free, and the read needs no multiply.
+            let offset = max(candidate, 0) &* stride | Int(bitPattern: UInt(bitPattern: candidate) >> 63)
+            candidates[i & ring] = offset
+            lede_prefetch(slots + offset)
         }
         @inline(__always) func readSlot(_ e: Int) {
-            let candidate = candidates[e & ring]
-            var address = slots + max(candidate, 0) &* stride
+            let offset = candidates[e & ring]
+            var address = slots + (offset & ~1)
             var slot = address.load(as: VocabularyTable.Slot.self)
-            var isFound = candidate >= 0
-            // Another n-gram with the same tag (scan on): the keys' difference, kept when a tag matched,
-            // so that whether one did is not a branch of its own.
-            let foundMask = lede_opaque(~UInt64(bitPattern: Int64(candidate) >> 63))
+            // All ones when a tag matched. Another n-gram with the same tag (scan on): the keys'
+            // difference, kept when a tag matched, so that whether one did is not a branch of its own.
+            var foundMask = lede_opaque(UInt64(truncatingIfNeeded: offset & 1) &- 1)
             if _slowPath((slot.key ^ keys[e]) & foundMask != 0) {
-                (slot, address) = VocabularyTable.probe(keys[e], after: candidate, base: slots, stride: stride,
+                (slot, address) = VocabularyTable.probe(keys[e], after: (offset & ~1) / stride, base: slots, stride: stride,
                                                         tags: tags, mask: mask)
-                isFound = slot.column >= 0
+                foundMask = slot.column >= 0 ? .max : 0
             }
             let x = TFIDFWeighting.weight(count: occurrences[e], idf: slot.idf, sublinearTF: sublinearTF, table: tfTable)
             output.weights[found] = address + VocabularyTable.slotHeaderBytes
             output.columns[found] = slot.column
             output.values[found] = Float(x)
-            let counted = isFound ? 1 : 0
-            total += TFIDFWeighting.normTerm(x, norm) * Double(counted)
-            found &+= counted
+            // The norm's term where found, else +0 (its bits masked, not a multiply by 0 or 1).
+            total += Double(bitPattern: TFIDFWeighting.normTerm(x, norm).bitPattern & foundMask)
+            found &+= Int(truncatingIfNeeded: foundMask & 1)
         }
         /// Step `i` of the pipeline with each stage's bounds checked.
         @inline(__always) func checkedStep(_ i: Int) {
