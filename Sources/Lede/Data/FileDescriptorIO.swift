@@ -113,7 +113,7 @@ public enum FileDescriptorIO {
             var target = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
             guard poll(&target, 1, grace) > 0 else { return }
             guard let n = try? write(fd, bytes.baseAddress! + done, count: min(4096, to - done)) else { return }
-            done += n ?? 0
+            done += n
         }
     }
 
