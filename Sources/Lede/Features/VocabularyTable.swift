@@ -145,10 +145,7 @@ public struct VocabularyTable: Sendable {
     /// vocabulary is as good as random, so the answer is selected, not branched on.
     @inline(__always)
     static func candidate(_ tag: UInt8, from index: Int, tags: UnsafePointer<UInt8>, mask: Int) -> Int {
-        let masks = lede_tag_masks16(tags + index, tag)
-        let match = masks & 0xFFFF, empty = masks >> 16
-        let beforeEmpty = empty == 0 ? UInt32(0xFFFF) : (empty & (0 &- empty)) &- 1
-        let found = match & beforeEmpty
+        let (found, empty) = window(tag, at: index, tags: tags)
         if _slowPath(found | empty == 0) {
             return candidateScan(tag, from: (index &+ 16) & mask, tags: tags, mask: mask)
         }
@@ -158,14 +155,21 @@ public struct VocabularyTable: Sendable {
         return ((index &+ found.trailingZeroBitCount) & mask & matched) | ~matched
     }
 
+    /// For the 16 tags from `index` on: bit i of `found` set when tag i is `tag` and no empty slot comes
+    /// before it, bit i of `empty` when slot i is empty.
+    @inline(__always)
+    private static func window(_ tag: UInt8, at index: Int, tags: UnsafePointer<UInt8>) -> (found: UInt32, empty: UInt32) {
+        let masks = lede_tag_masks16(tags + index, tag)
+        let match = masks & 0xFFFF, empty = masks >> 16
+        let beforeEmpty = empty == 0 ? UInt32(0xFFFF) : (empty & (0 &- empty)) &- 1
+        return (match & beforeEmpty, empty)
+    }
+
     /// `candidate` past 16 full slots in a row: 16 tags at a time on.
     private static func candidateScan(_ tag: UInt8, from index: Int, tags: UnsafePointer<UInt8>, mask: Int) -> Int {
         var index = index
         while true {
-            let masks = lede_tag_masks16(tags + index, tag)
-            let match = masks & 0xFFFF, empty = masks >> 16
-            let beforeEmpty = empty == 0 ? UInt32(0xFFFF) : (empty & (0 &- empty)) &- 1
-            let found = match & beforeEmpty
+            let (found, empty) = window(tag, at: index, tags: tags)
             if found != 0 { return (index + found.trailingZeroBitCount) & mask }
             if empty != 0 { return -1 }
             index = (index + 16) & mask

@@ -42,11 +42,7 @@ public enum FoldHash {
     public static func hash(padded bytes: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
         let count = bytes.count
         guard count > 0, let base = bytes.baseAddress else { return finish(seed, count: 0) }
-        var h = seed
-        let last = absorbAllButLastBlock(base, count: count, into: &h)
-        let rest = count - last  // 1...8 bytes: the mask's shift is 0...56, so it never overflows
-        let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: last, as: UInt64.self))
-        return finish(h ^ (word & (UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* rest))), count: count)
+        return hash(padded: base, count: count, seed: seed, setting: 0)
     }
 
     /// The hash of the `count` bytes at `base` with bit 0x20 set in each (`lede_copy_lowercased`'s copy:
@@ -56,16 +52,7 @@ public enum FoldHash {
     @inlinable @inline(__always)
     public static func hash(asciiWord base: UnsafeRawPointer, count: Int, seed: UInt64) -> UInt64 {
         let caseBits: UInt64 = 0x2020_2020_2020_2020
-        guard _fastPath(count <= 16) else {
-            var h = seed
-            var offset = 0
-            while offset &+ 8 < count {
-                h = fold(h ^ (UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) | caseBits), k1)
-                offset &+= 8
-            }
-            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) | caseBits
-            return finish(h ^ (word & (UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* (count - offset)))), count: count)
-        }
+        guard _fastPath(count <= 16) else { return hash(padded: base, count: count, seed: seed, setting: caseBits) }
         let first = UInt64(littleEndian: base.loadUnaligned(as: UInt64.self)) | caseBits
         let second = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) | caseBits
         // All ones when there are two blocks (9...16 bytes): the first is folded in and the second is last.
@@ -76,12 +63,25 @@ public enum FoldHash {
         return finish(h ^ (last & (UInt64.max &>> shift)), count: count)
     }
 
-    /// Folds every 8-byte block but the last (which holds 1...8 bytes) into `h`; returns the last one's offset.
+    /// The hash of the `count` (at least 1) bytes at `base`, each with `caseBits` set, followed by at
+    /// least 8 readable bytes: the last block is one load, masked.
     @inlinable @inline(__always)
-    static func absorbAllButLastBlock(_ base: UnsafeRawPointer, count: Int, into h: inout UInt64) -> Int {
+    static func hash(padded base: UnsafeRawPointer, count: Int, seed: UInt64, setting caseBits: UInt64) -> UInt64 {
+        var h = seed
+        let last = absorbAllButLastBlock(base, count: count, into: &h, setting: caseBits)
+        let rest = count - last  // 1...8 bytes: the mask's shift is 0...56, so it never overflows
+        let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: last, as: UInt64.self)) | caseBits
+        return finish(h ^ (word & (UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* rest))), count: count)
+    }
+
+    /// Folds every 8-byte block but the last (which holds 1...8 bytes), each with `caseBits` set, into
+    /// `h`; returns the last one's offset.
+    @inlinable @inline(__always)
+    static func absorbAllButLastBlock(_ base: UnsafeRawPointer, count: Int, into h: inout UInt64,
+                                      setting caseBits: UInt64 = 0) -> Int {
         var offset = 0
         while offset &+ 8 < count {
-            h = fold(h ^ UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)), k1)
+            h = fold(h ^ (UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) | caseBits), k1)
             offset &+= 8
         }
         return offset

@@ -102,43 +102,39 @@ public enum TokenHash {
     @inlinable @inline(__always)
     public static func hash(padded bytes: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
         let count = bytes.count
-        var h = seed ^ (UInt64(truncatingIfNeeded: count) &* golden)
-        guard count > 0, let base = bytes.baseAddress else { return fmix64(h) }
-        let offset = absorbWholeBlocks(base, count: count, into: &h)
-        let rest = count - offset
-        if rest > 0 {  // 1...7 bytes: the mask's shift is 8...56, so a shift that never overflows will do
-            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            h = absorb(h, word & (UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* rest)))
-        }
-        return fmix64(h)
+        guard count > 0, let base = bytes.baseAddress else { return fmix64(seed) }
+        return hash(padded: base, count: count, seed: seed, setting: 0)
     }
 
     /// The hash of the `count` bytes at `base` with bit 0x20 set in each, read in place: `count` is at
     /// least 1, and 8 bytes past `base + count` are readable.
     @inlinable @inline(__always)
     public static func hash(asciiWord base: UnsafeRawPointer, count: Int, seed: UInt64) -> UInt64 {
-        let caseBits: UInt64 = 0x2020_2020_2020_2020
+        hash(padded: base, count: count, seed: seed, setting: 0x2020_2020_2020_2020)
+    }
+
+    /// The hash of the `count` bytes at `base`, each with `caseBits` set, followed by at least 8 readable
+    /// bytes: the last partial block is one load, masked.
+    @inlinable @inline(__always)
+    static func hash(padded base: UnsafeRawPointer, count: Int, seed: UInt64, setting caseBits: UInt64) -> UInt64 {
         var h = seed ^ (UInt64(truncatingIfNeeded: count) &* golden)
-        var offset = 0
-        while offset + 8 <= count {
-            h = absorb(h, UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) | caseBits)
-            offset += 8
-        }
+        let offset = absorbWholeBlocks(base, count: count, into: &h, setting: caseBits)
         let rest = count - offset
-        if rest > 0 {
+        if rest > 0 {  // 1...7 bytes: the mask's shift is 8...56, so a shift that never overflows will do
             let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) | caseBits
             h = absorb(h, word & (UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* rest)))
         }
         return fmix64(h)
     }
 
-    /// Absorbs every whole 8-byte block of the `count` bytes at `base` into `h`; returns the offset of the
-    /// rest (fewer than 8 bytes).
+    /// Absorbs every whole 8-byte block of the `count` bytes at `base`, each with `caseBits` set, into
+    /// `h`; returns the offset of the rest (fewer than 8 bytes).
     @inlinable @inline(__always)
-    static func absorbWholeBlocks(_ base: UnsafeRawPointer, count: Int, into h: inout UInt64) -> Int {
+    static func absorbWholeBlocks(_ base: UnsafeRawPointer, count: Int, into h: inout UInt64,
+                                  setting caseBits: UInt64 = 0) -> Int {
         var offset = 0
         while offset + 8 <= count {
-            h = absorb(h, UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+            h = absorb(h, UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) | caseBits)
             offset += 8
         }
         return offset

@@ -134,17 +134,16 @@ public struct WordVectors: Sendable {
         let d = dimensions, m = scratch.sum
         m.update(repeating: 0, count: summedDimensions)
         scratch.reserve(vector.count)
-        let count = vector.count, rowsAhead = WordVectors.rowsAhead
         // Whether a column has a row (a word's does, a pair's does not) is as good as random, so it is not
         // branched on: every column's entry is written, and the next one overwrites it unless it has a row.
         // (The rank of a column without a row is that of the next column that has one, at most `rows`: an
         // address at most one past the table, which is fetched at worst, never read.)
+        let count = vector.count
         let found = lede_word_rows(vector.columns, vector.values, count, hasRow.base, rankBefore.base,
-                                   UnsafePointer<Int8>(OpaquePointer(scoringRows.base)), rowStride, rowsAhead,
+                                   UnsafePointer<Int8>(OpaquePointer(scoringRows.base)), rowStride, WordVectors.rowsAhead,
                                    scratch.rows, scratch.values)
         guard found > 0 else { return }
-        let rows = scratch.rows, rowValues = scratch.values, stride = rowStride
-        lede_add_scaled_rows(m, rows, rowValues, found, summedDimensions, stride, rowsAhead)
+        lede_add_scaled_rows(m, scratch.rows, scratch.values, found, summedDimensions, rowStride, WordVectors.rowsAhead)
         var squares: Float = 0
         for i in 0..<d { squares += m[i] * m[i] }
         guard squares > 0 else { return }
