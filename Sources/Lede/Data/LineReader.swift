@@ -15,24 +15,25 @@ public final class LineReader {
     private let ownsDescriptor: Bool
     /// Reads of a regular file do not block; others (a pipe, a terminal) wait in `Interruption`'s way.
     private let regularFile: Bool
-    private var buffer: UnsafeMutableRawPointer
-    private var capacity: Int
-    private var start = 0
-    private var end = 0
+    // `@exclusivity(unchecked)`: as in `Featurizer`, one thread's state, never accessed overlapping.
+    @exclusivity(unchecked) private var buffer: UnsafeMutableRawPointer
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) private var start = 0
+    @exclusivity(unchecked) private var end = 0
     /// Bytes before this offset (and after `start`) hold no line ending.
-    private var searched = 0
-    private var atEOF = false
-    private var firstLine = true
+    @exclusivity(unchecked) private var searched = 0
+    @exclusivity(unchecked) private var atEOF = false
+    @exclusivity(unchecked) private var firstLine = true
     /// The longest line kept; longer ones are skipped to their end and reported by `lineTooLong`.
     public let maxLineBytes: Int
     /// Whether the line last handed out was longer than `maxLineBytes` (and handed out empty).
-    public private(set) var lineTooLong = false
+    @exclusivity(unchecked) public private(set) var lineTooLong = false
     /// Bytes of the overlong line being skipped.
-    private var skipped = 0
+    @exclusivity(unchecked) private var skipped = 0
     /// Number of the line last returned (1-based).
-    public private(set) var lineNumber = 0
+    @exclusivity(unchecked) public private(set) var lineNumber = 0
     /// Bytes consumed so far.
-    public private(set) var bytesRead = 0
+    @exclusivity(unchecked) public private(set) var bytesRead = 0
 
     static let chunkSize = 1 << 20
 

@@ -15,27 +15,28 @@ final class DocumentCounts {
     /// A slot that holds no key.
     private static let empty = UInt32.max
 
-    private var table: UnsafeMutablePointer<UInt32>
-    private var capacity: Int
+    // `@exclusivity(unchecked)`: as in `Featurizer`, one thread's state, never accessed overlapping.
+    @exclusivity(unchecked) private var table: UnsafeMutablePointer<UInt32>
+    @exclusivity(unchecked) private var capacity: Int
     /// The small table every document starts in, and the large one (nil until needed) kept for long
     /// documents; both all `empty` but for the current document's slots.
     private let small: UnsafeMutablePointer<UInt32>
     private let smallCapacity: Int
-    private var large: UnsafeMutablePointer<UInt32>?
-    private var largeCapacity = 0
+    @exclusivity(unchecked) private var large: UnsafeMutablePointer<UInt32>?
+    @exclusivity(unchecked) private var largeCapacity = 0
     /// Capacity of `slots`, `keys` and `counts` (`keys` and `counts` have one more element, the spare:
     /// what a lookup of an empty slot reads).
-    private var keyCapacity: Int
+    @exclusivity(unchecked) private var keyCapacity: Int
     /// 64 - log2(capacity): the slot of a key is the top bits of `key * golden` (Fibonacci hashing, so
     /// that small keys such as hashing-space columns spread too).
-    private var shift: UInt64
+    @exclusivity(unchecked) private var shift: UInt64
     /// The slot of each distinct key, in order of first occurrence (to empty them).
-    private var slots: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) private var slots: UnsafeMutablePointer<Int32>
     /// Distinct keys of the document, in order of first occurrence.
-    private(set) var keys: UnsafeMutablePointer<UInt64>
+    @exclusivity(unchecked) private(set) var keys: UnsafeMutablePointer<UInt64>
     /// Occurrences of `keys[i]`.
-    private(set) var counts: UnsafeMutablePointer<UInt32>
-    private(set) var distinct = 0
+    @exclusivity(unchecked) private(set) var counts: UnsafeMutablePointer<UInt32>
+    @exclusivity(unchecked) private(set) var distinct = 0
 
     /// - Parameter capacity: slots of the small table, a power of two (8192 slots of 4 bytes: 32 KiB,
     ///   at most half full; a news article of ~450 distinct n-grams fills 1/18 of it, so that its probes

@@ -17,8 +17,11 @@ public final class Featurizer {
 
     public let tokenizer = Tokenizer()
     private let counts = DocumentCounts()
+    // Stored properties marked `@exclusivity(unchecked)`: one thread uses this object at a time and no
+    // access to one overlaps another, so each access is not checked by a call into the runtime (measured:
+    // those calls took 1.5 % of scoring).
     /// The document's n-gram keys in order, counted at `finish` in one pass.
-    private var collector: NGramCollector
+    @exclusivity(unchecked) private var collector: NGramCollector
     // The feature space's arrays as raw pointers, so the per-token path touches no reference counts
     // (shared counts would bounce between cores when several threads score at once).
     private let idf: UnsafePointer<Float>
@@ -30,15 +33,15 @@ public final class Featurizer {
     private let lookup: VocabularyLookup?
     /// For each entry of `vector` in a vocabulary space, the address of its slot's weights (16 bytes into
     /// the slot): what a scorer multiplies by, already in cache. Valid until the next `begin`.
-    private(set) var weightAddresses: UnsafeMutablePointer<UnsafeRawPointer?>
-    private var weightAddressCapacity = 1024
+    @exclusivity(unchecked) private(set) var weightAddresses: UnsafeMutablePointer<UnsafeRawPointer?>
+    @exclusivity(unchecked) private var weightAddressCapacity = 1024
     private let hashMask: UInt64
     /// Columns looked ahead in a hashing space: their idf (and a scorer's rows) are fetched early.
     static let lookahead = 16
     /// Rows that a scorer will read for each column found in a hashing space (`prefetchRows(_:stride:)`),
     /// fetched as soon as the column is known.
-    private var rows: UnsafeRawPointer?
-    private var rowStride = 0
+    @exclusivity(unchecked) private var rows: UnsafeRawPointer?
+    @exclusivity(unchecked) private var rowStride = 0
 
     public init(space: FeatureSpace) {
         self.space = space

@@ -1,11 +1,12 @@
 /// A document vector as (column, value) pairs in reused buffers: no allocation per document once the
 /// buffers have grown to the largest document seen.
 public final class SparseVector {
+    // `@exclusivity(unchecked)`: as in `Featurizer`, one thread's state, never accessed overlapping.
     /// Entry e is `(columns[e], values[e])`, e < `count`; the buffers move when they grow.
-    private(set) var columns: UnsafeMutablePointer<Int32>
-    private(set) var values: UnsafeMutablePointer<Float>
-    public internal(set) var count = 0
-    private var capacity: Int
+    @exclusivity(unchecked) private(set) var columns: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) private(set) var values: UnsafeMutablePointer<Float>
+    @exclusivity(unchecked) public internal(set) var count = 0
+    @exclusivity(unchecked) private var capacity: Int
 
     public init(capacity: Int = 1024) {
         self.capacity = max(capacity, 16)

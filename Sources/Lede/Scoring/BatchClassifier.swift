@@ -53,7 +53,8 @@ public final class BatchClassifier {
         let scorer: DocumentScorer
         let decision: LabelDecision
         let formatter: RecordFormatter
-        var chosen: [Int] = []
+        // `@exclusivity(unchecked)`: as in `Featurizer`, one thread's state, never accessed overlapping.
+        @exclusivity(unchecked) var chosen: [Int] = []
         /// The text of the current HTML document, and the UTF-8 form of the current UTF-16 one.
         var text: [UInt8] = []
         var decoded: [UInt8] = []

@@ -45,8 +45,9 @@ public final class DocumentScorer {
     private let scratch: WordVectors.Scratch
     /// A hashing model's slots, and the addresses of the current document's rows in them.
     private let hashingSlots: UnsafeRawPointer?
-    private var hashingRowAddresses: UnsafeMutablePointer<UnsafeRawPointer?>?
-    private var hashingRowCapacity = 1024
+    // `@exclusivity(unchecked)`: as in `Featurizer`, one thread's state, never accessed overlapping.
+    @exclusivity(unchecked) private var hashingRowAddresses: UnsafeMutablePointer<UnsafeRawPointer?>?
+    @exclusivity(unchecked) private var hashingRowCapacity = 1024
 
     deinit {
         probabilities.deallocate()

@@ -30,10 +30,11 @@ struct PendingDocument {
 
 /// A run of documents read together and scored in parallel; its buffers are reused from batch to batch.
 final class DocumentBatch {
-    var documents: [PendingDocument] = []
-    var bytes: [UInt8] = []
+    // `@exclusivity(unchecked)`: as in `Featurizer`, one thread's state, never accessed overlapping.
+    @exclusivity(unchecked) var documents: [PendingDocument] = []
+    @exclusivity(unchecked) var bytes: [UInt8] = []
     /// Raw input bytes this batch accounts for (for throughput figures).
-    var inputBytes = 0
+    @exclusivity(unchecked) var inputBytes = 0
 
     var count: Int { documents.count }
 

@@ -20,23 +20,24 @@ public final class Tokenizer {
     public static let maxTokenBytes = 256
 
     private let buffer: UnsafeMutablePointer<UInt8>
-    private var length = 0
-    private var pendingApostrophe = false
+    // `@exclusivity(unchecked)`: as in `Featurizer`, one thread's state, never accessed overlapping.
+    @exclusivity(unchecked) private var length = 0
+    @exclusivity(unchecked) private var pendingApostrophe = false
     /// Bytes of a multi-byte character cut off at the end of the previous chunk.
-    private var partial: (UInt8, UInt8, UInt8) = (0, 0, 0)
-    private var partialCount = 0
+    @exclusivity(unchecked) private var partial: (UInt8, UInt8, UInt8) = (0, 0, 0)
+    @exclusivity(unchecked) private var partialCount = 0
     /// `CharacterTable.shared`'s arrays (nil until the first non-ASCII scalar), held as pointers: the
     /// table lives as long as the process, and a reference to it would be retained per scalar.
-    private var tableClasses: UnsafeMutablePointer<UInt8>?
-    private var tableLower: UnsafeMutablePointer<UInt32>?
-    private var tableLowerSecond: UnsafeMutablePointer<UInt32>?
+    @exclusivity(unchecked) private var tableClasses: UnsafeMutablePointer<UInt8>?
+    @exclusivity(unchecked) private var tableLower: UnsafeMutablePointer<UInt32>?
+    @exclusivity(unchecked) private var tableLowerSecond: UnsafeMutablePointer<UInt32>?
     /// Bit b set when block b of the table is known to be filled (`CharacterTable.fill(blockOf:)`): one
     /// bit for each of its 256 blocks.
     private let filledBlocks: UnsafeMutablePointer<UInt64>
     /// Bytes of the current document that were not valid UTF-8 (each one treated as a separator).
-    public private(set) var invalidByteCount = 0
+    @exclusivity(unchecked) public private(set) var invalidByteCount = 0
     /// NUL bytes in the current document (a sign of a binary file).
-    public private(set) var nulByteCount = 0
+    @exclusivity(unchecked) public private(set) var nulByteCount = 0
 
     /// `AsciiTable`'s arrays, held here so the byte loop reads them without global-access checks.
     private let asciiClasses: UnsafePointer<UInt8>
