@@ -20,6 +20,8 @@ public struct RecordFormatter: Sendable {
     private let scoreKeyBytes: [UInt8]
     private static let keyPadding = 16
     private let scoreKeyEnds: [Int]
+    /// Zeros, as many as the keys and scores of a record can take (appended at once, then written over).
+    private let scoreRoom: [UInt8]
     private let labelsKey = Array(", \"labels\": [".utf8)
     private let scoresKey = Array("], \"scores\": {".utf8)
     public let scores: ScoreFormat
@@ -43,6 +45,7 @@ public struct RecordFormatter: Sendable {
             : escaped.enumerated().map { i, e in Array((i == 0 ? "" : ", ").utf8) + e + Array(": ".utf8) }
         scoreKeyBytes = keys.flatMap { $0 } + Array(repeating: 0, count: RecordFormatter.keyPadding)
         scoreKeyEnds = [0] + keys.reduce(into: [Int]()) { ends, key in ends.append((ends.last ?? 0) + key.count) }
+        scoreRoom = [UInt8](repeating: 0, count: scoreKeyEnds.last! + RecordFormatter.keyPadding + labels.count * ScoreFormat.maximumBytes)
     }
 
     /// The TSV header line (empty for JSONL).
@@ -87,9 +90,9 @@ public struct RecordFormatter: Sendable {
     /// Appends each label's key and score. The room they can take is appended first and written in
     /// place, 16 bytes at a time, then what was not used is removed: no call per key or score.
     private func appendScores(_ probabilities: UnsafePointer<Float>, to out: inout [UInt8]) {
-        let labelCount = scoreKeyEnds.count - 1, keyBytes = scoreKeyEnds[labelCount]
-        let start = out.count, room = keyBytes + RecordFormatter.keyPadding + labelCount * ScoreFormat.maximumBytes
-        out.append(contentsOf: repeatElement(0, count: room))
+        let labelCount = scoreKeyEnds.count - 1
+        let start = out.count, room = scoreRoom.count
+        out.append(contentsOf: scoreRoom)
         let end = out.withUnsafeMutableBytes { target in
             scoreKeyBytes.withUnsafeBytes { keys in
                 scoreKeyEnds.withUnsafeBufferPointer { ends in

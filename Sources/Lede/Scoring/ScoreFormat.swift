@@ -10,7 +10,9 @@ public struct ScoreFormat: Sendable {
 
     /// Significant digits, in `digitRange`.
     public let digits: Int
+    /// 10^digits and 10^(digits - 1): the bounds of a score's scaled digits.
     private let limit: Double
+    private let lowest: Double
     /// 10^0 ... 10^22, exact. Each format holds its own copy: formats made per thread then share no
     /// reference count (a shared one would bounce between cores on every record).
     private let powers: [Double] = (0...22).map { exponent in (0..<exponent).reduce(1.0) { value, _ in value * 10 } }
@@ -19,6 +21,7 @@ public struct ScoreFormat: Sendable {
         precondition(ScoreFormat.digitRange.contains(digits), "significant digits must be within \(ScoreFormat.digitRange)")
         self.digits = digits
         limit = powers[digits]
+        lowest = powers[digits - 1]
     }
 
     /// `x * 10^k`, exact for 0 <= k <= 22 (one rounding of the product); more roundings beyond, where
@@ -62,7 +65,7 @@ public struct ScoreFormat: Sendable {
         // x = scaled * 10^(exponent - digits + 1), with scaled of exactly `digits` digits.
         var exponent = ScoreFormat.decimalExponent(near: x)
         var scaled = ScoreFormat.roundedToEven(scale(x, by: digits - 1 - exponent))
-        if scaled < limit / 10 {  // the estimate was one too high
+        if scaled < lowest {  // the estimate was one too high
             exponent -= 1
             scaled = ScoreFormat.roundedToEven(scale(x, by: digits - 1 - exponent))
         }
@@ -74,19 +77,25 @@ public struct ScoreFormat: Sendable {
         let (ascii, significant) = ScoreFormat.digitBytes(UInt64(scaled), count: digits)
         var text = Text()
         if exponent < -4 || exponent >= digits {
-            text.append(ascii & 0xFF, count: 1)
-            if significant > 1 {
-                text.append(0x2E, count: 1)
-                text.append(ascii >> 8, count: significant - 1)
-            }
+            // d[.ddd]e-XX: the first digit, the point and the others (if any) placed at once
+            let first = ascii & 0xFF
+            let mantissa = significant > 1 ? first | 0x2E00 | (ascii >> 8) << 16 : first
+            text = Text(bytes: mantissa, count: significant > 1 ? significant + 1 : 1)
             // e- or e+, then at least two digits
-            text.append(exponent < 0 ? 0x2D65 : 0x2B65, count: 2)
             let magnitude = abs(exponent)
-            if magnitude >= 100 { text.append(Text.wide(0x30 + magnitude / 100), count: 1) }
-            text.append(Text.wide(0x30 + magnitude / 10 % 10) | Text.wide(0x30 + magnitude % 10) &<< 8, count: 2)
+            var suffix: UInt64 = exponent < 0 ? 0x2D65 : 0x2B65
+            var suffixCount = 2
+            if magnitude >= 100 {
+                suffix |= UInt64(0x30 + magnitude / 100) << 16
+                suffixCount = 3
+            }
+            let pair = UInt64(0x30 + magnitude / 10 % 10) | UInt64(0x30 + magnitude % 10) << 8
+            suffix |= pair << UInt64(8 * suffixCount)
+            text.appendClean(Text.wide(suffix), count: suffixCount + 2)
         } else if exponent < 0 {
-            text.append(0x3030_3030_2E30, count: 1 - exponent)  // 0. and up to three zeros
-            text.append(ascii, count: significant)
+            // 0. and up to three zeros, then the digits
+            text = Text(bytes: 0x3030_3030_2E30 & ((1 &<< Text.bits(1 - exponent)) &- 1), count: 1 - exponent)
+            text.appendClean(ascii, count: significant)
         } else {
             let whole = exponent + 1
             text.append(ascii, count: min(whole, significant))
@@ -139,6 +148,13 @@ public struct ScoreFormat: Sendable {
     fileprivate struct Text {
         var bytes: UInt128 = 0
         var count = 0
+
+        /// Appends `new`, whose bytes past the lowest `n` are 0.
+        @inline(__always)
+        mutating func appendClean(_ new: UInt128, count n: Int) {
+            bytes |= new &<< Text.bits(count)
+            count += n
+        }
 
         /// Appends the lowest `n` bytes of `new`.
         @inline(__always)
