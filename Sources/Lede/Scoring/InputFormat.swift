@@ -31,8 +31,8 @@ struct PendingDocument {
 /// A run of documents read together and scored in parallel; its buffers are reused from batch to batch.
 final class DocumentBatch {
     // `@exclusivity(unchecked)`: as in `Featurizer`, one thread's state, never accessed overlapping.
-    @exclusivity(unchecked) var documents: [PendingDocument] = []
-    @exclusivity(unchecked) var bytes: [UInt8] = []
+    var documents: [PendingDocument] = []
+    var bytes: [UInt8] = []
     /// Raw input bytes this batch accounts for (for throughput figures).
     @exclusivity(unchecked) var inputBytes = 0
 

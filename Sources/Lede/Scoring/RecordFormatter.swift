@@ -92,7 +92,7 @@ public struct RecordFormatter: Sendable {
     private func appendScores(_ probabilities: UnsafePointer<Float>, to out: inout [UInt8]) {
         let labelCount = scoreKeyEnds.count - 1
         let start = out.count, room = scoreRoom.count
-        out.append(contentsOf: scoreRoom)
+        scoreRoom.withUnsafeBufferPointer { out.append(contentsOf: $0) }
         let end = out.withUnsafeMutableBytes { target in
             scoreKeyBytes.withUnsafeBytes { keys in
                 scoreKeyEnds.withUnsafeBufferPointer { ends in
