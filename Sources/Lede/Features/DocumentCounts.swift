@@ -12,18 +12,17 @@
 /// for such documents, so that one long document does not spread every later one over a table too
 /// large for the cache.
 final class DocumentCounts {
-    /// A slot that holds no key.
-    private static let empty = UInt32.max
-
     // `@exclusivity(unchecked)`: as in `Featurizer`, one thread's state, never accessed overlapping.
-    @exclusivity(unchecked) private var table: UnsafeMutablePointer<UInt32>
-    @exclusivity(unchecked) private var capacity: Int
-    /// The small table every document starts in, and the large one (nil until needed) kept for long
-    /// documents; both all `empty` but for the current document's slots.
-    private let small: UnsafeMutablePointer<UInt32>
+    /// The small table every document starts in, 2 bytes a slot (its positions are below 2^15), and the
+    /// large one (nil until needed, 4 bytes a slot) kept for long documents; both all empty (all ones)
+    /// but for the current document's slots. `large` is current when `inLarge`.
+    private let small: UnsafeMutablePointer<UInt16>
     private let smallCapacity: Int
     @exclusivity(unchecked) private var large: UnsafeMutablePointer<UInt32>?
     @exclusivity(unchecked) private var largeCapacity = 0
+    @exclusivity(unchecked) private var inLarge = false
+    /// Slots of the current table.
+    @exclusivity(unchecked) private var capacity: Int
     /// Capacity of `slots`, `keys` and `counts` (`keys` and `counts` have one more element, the spare:
     /// what a lookup of an empty slot reads).
     @exclusivity(unchecked) private var keyCapacity: Int
@@ -38,15 +37,14 @@ final class DocumentCounts {
     @exclusivity(unchecked) private(set) var counts: UnsafeMutablePointer<UInt32>
     @exclusivity(unchecked) private(set) var distinct = 0
 
-    /// - Parameter capacity: slots of the small table, a power of two (8192 slots of 4 bytes: 32 KiB,
-    ///   at most half full; a news article of ~450 distinct n-grams fills 1/18 of it, so that its probes
-    ///   seldom collide).
+    /// - Parameter capacity: slots of the small table, a power of two up to 2^16 (8192 slots of 2 bytes:
+    ///   16 KiB, half the first-level cache, at most half full; a news article of ~450 distinct n-grams
+    ///   fills 1/18 of it, so that its probes seldom collide).
     init(capacity: Int = 8192) {
-        precondition(capacity >= 16 && capacity & (capacity - 1) == 0)
+        precondition(capacity >= 16 && capacity <= 1 << 16 && capacity & (capacity - 1) == 0)
         smallCapacity = capacity
         small = .allocate(capacity: capacity)
-        small.initialize(repeating: DocumentCounts.empty, count: capacity)
-        table = small
+        small.initialize(repeating: .max, count: capacity)
         self.capacity = capacity
         shift = UInt64(64 - capacity.trailingZeroBitCount)
         keyCapacity = capacity / 2
@@ -70,18 +68,23 @@ final class DocumentCounts {
     func removeAll() {
         emptySlots()
         distinct = 0
-        if capacity != smallCapacity {
-            table = small
+        if inLarge {
+            inLarge = false
             capacity = smallCapacity
             shift = UInt64(64 - smallCapacity.trailingZeroBitCount)
         }
     }
 
-    /// Empties the slots the current document took in `table`.
+    /// Empties the slots the current document took in the current table.
     @inline(__always)
     private func emptySlots() {
-        let table = self.table, slots = self.slots
-        for index in 0..<distinct { table[Int(slots[index])] = DocumentCounts.empty }
+        if inLarge { DocumentCounts.empty(large!, slots: slots, count: distinct) } else { DocumentCounts.empty(small, slots: slots, count: distinct) }
+    }
+
+    @inline(__always)
+    private static func empty<Slot: FixedWidthInteger & UnsignedInteger>(_ table: UnsafeMutablePointer<Slot>,
+                                                                          slots: UnsafeMutablePointer<Int32>, count: Int) {
+        for index in 0..<count { table[Int(slots[index])] = .max }
     }
 
     /// Counts one occurrence of each of `keys[0..<count]`, in order.
@@ -98,39 +101,46 @@ final class DocumentCounts {
         while distinct == 0 && (capacity - 1) / 2 < count / 2 && capacity < DocumentCounts.presizeLimit { grow() }
         var k = 0
         while k < count {
-            let table = self.table, slots = self.slots, keys = self.keys, counts = self.counts
-            let shift = self.shift, mask = capacity - 1, spare = UInt32(keyCapacity)
             // Keys that fit before the table must grow: the loop below needs no capacity check.
             let room = min(count - k, (capacity - 1) / 2 - distinct)
-            var distinct = self.distinct
-            for j in k..<(k + room) {
-                let key = input[j]
-                var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) &>> shift)
-                var position = table[slot]
-                // One rarely taken branch (another key holds the home slot), on one condition: an empty
-                // slot reads the spare element, which holds the key.
-                keys[Int(spare)] = key
-                if _slowPath(keys[Int(min(position, spare))] != key) {
-                    repeat {
-                        slot = (slot &+ 1) & mask
-                        position = table[slot]
-                    } while position != DocumentCounts.empty && keys[Int(position)] != key
-                }
-                let isNew = DocumentCounts.bit(position == DocumentCounts.empty)
-                // A new key takes the next position; its count starts at 1 (a multiply, not a branch).
-                let at = isNew != 0 ? distinct : Int(position)
-                counts[at] = counts[at] &* UInt32(1 &- isNew) &+ 1
-                keys[at] = key
-                table[slot] = UInt32(truncatingIfNeeded: at)
-                slots[at] = Int32(truncatingIfNeeded: slot)
-                distinct &+= Int(isNew)
-            }
-            self.distinct = distinct
+            if inLarge { add(input + k, count: room, into: large!) } else { add(input + k, count: room, into: small) }
             k += room
             if k < count && (capacity - 1) / 2 - distinct <= 0 {
                 grow()
             }
         }
+    }
+
+    /// Counts `input[0..<count]` in `table`, the current one, which has room for them.
+    @inline(__always)
+    private func add<Slot: FixedWidthInteger & UnsignedInteger>(_ input: UnsafePointer<UInt64>, count: Int,
+                                                                into table: UnsafeMutablePointer<Slot>) {
+        let slots = self.slots, keys = self.keys, counts = self.counts
+        let shift = self.shift, mask = capacity - 1, spare = keyCapacity, empty = Int(Slot.max)
+        var distinct = self.distinct
+        for j in 0..<count {
+            let key = input[j]
+            var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) &>> shift)
+            var position = Int(table[slot])
+            // One rarely taken branch (another key holds the home slot), on one condition: an empty
+            // slot reads the spare element, which holds the key.
+            keys[spare] = key
+            if _slowPath(keys[position == empty ? spare : position] != key) {
+                repeat {
+                    slot = (slot &+ 1) & mask
+                    position = Int(table[slot])
+                } while position != empty && keys[position] != key
+            }
+            let isNew = DocumentCounts.bit(position == empty)
+            // A new key takes the next position; its count starts at 1 (a multiply, not a branch).
+            let at = isNew != 0 ? distinct : position
+            counts[at] = counts[at] &* UInt32(1 &- isNew) &+ 1
+            keys[at] = key
+            table[slot] = Slot(truncatingIfNeeded: at)
+            slots[at] = Int32(truncatingIfNeeded: slot)
+            distinct &+= Int(isNew)
+        }
+        self.distinct = distinct
     }
 
     /// The largest table a document starts in (256 KiB).
@@ -147,7 +157,7 @@ final class DocumentCounts {
         if largeCapacity < newCapacity {
             large?.deallocate()
             large = .allocate(capacity: newCapacity)
-            large!.initialize(repeating: DocumentCounts.empty, count: newCapacity)
+            large!.initialize(repeating: .max, count: newCapacity)
             largeCapacity = newCapacity
         }
         if keyCapacity < newCapacity / 2 {
@@ -159,13 +169,14 @@ final class DocumentCounts {
             (counts + distinct).initialize(repeating: 0, count: newKeyCapacity + 1 - distinct)
             keyCapacity = newKeyCapacity
         }
-        table = large!
+        let table = large!
+        inLarge = true
         capacity = newCapacity
         shift = UInt64(64 - newCapacity.trailingZeroBitCount)
         let mask = newCapacity - 1
         for index in 0..<distinct {
             var slot = Int(truncatingIfNeeded: (keys[index] &* 0x9E37_79B9_7F4A_7C15) >> shift)
-            while table[slot] != DocumentCounts.empty { slot = (slot + 1) & mask }
+            while table[slot] != .max { slot = (slot + 1) & mask }
             table[slot] = UInt32(index)
             slots[index] = Int32(truncatingIfNeeded: slot)
         }
