@@ -4,8 +4,9 @@
 ///
 /// Keys come out in the order of their first occurrence (`keys[0..<distinct]`, counts alongside), which
 /// is the order the tf-idf vector lists its columns in. They are written there as they come: the table
-/// holds, for each key of the document, only its position in `keys` (4 bytes a slot: 8192 slots are 32
-/// KiB, a first-level cache), and a slot is the key's when `keys[position]` is the key.
+/// holds, for each key of the document, only its position in `keys` (2 bytes a slot in the small table:
+/// 8192 slots are 16 KiB, half a first-level cache), and a slot is the key's when `keys[position]` is
+/// the key.
 /// Open addressing, linear probing, load at most 1/2. The slots a document took are emptied when the
 /// next one begins (`slots[i]` lists them), so starting a document costs one store per distinct key of
 /// the last. Each document starts in the small table; one that outgrows it moves to a larger one kept
