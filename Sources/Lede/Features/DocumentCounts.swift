@@ -21,9 +21,10 @@ final class DocumentCounts {
     private let smallCapacity: Int
     @exclusivity(unchecked) private var large: UnsafeMutablePointer<UInt32>?
     @exclusivity(unchecked) private var largeCapacity = 0
-    @exclusivity(unchecked) private var inLarge = false
     /// Slots of the current table.
     @exclusivity(unchecked) private var capacity: Int
+    /// Whether the current table is the large one (always larger than the small one).
+    private var inLarge: Bool { capacity != smallCapacity }
     /// Capacity of `slots`, `keys` and `counts` (`keys` and `counts` have one more element, the spare:
     /// what a lookup of an empty slot reads).
     @exclusivity(unchecked) private var keyCapacity: Int
@@ -70,7 +71,6 @@ final class DocumentCounts {
         emptySlots()
         distinct = 0
         if inLarge {
-            inLarge = false
             capacity = smallCapacity
             shift = UInt64(64 - smallCapacity.trailingZeroBitCount)
         }
@@ -171,7 +171,6 @@ final class DocumentCounts {
             keyCapacity = newKeyCapacity
         }
         let table = large!
-        inLarge = true
         capacity = newCapacity
         shift = UInt64(64 - newCapacity.trailingZeroBitCount)
         let mask = newCapacity - 1
