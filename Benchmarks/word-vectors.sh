@@ -7,6 +7,8 @@
 # from one run compare.
 #
 #   Benchmarks/word-vectors.sh [LINES]        RUNS=5 by default
+#   PAIRED=1 Benchmarks/word-vectors.sh        the two models at once, one per core, in each round
+#                                              (each run's reader then shares its worker's core)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=${SHARED:-../shared}
@@ -35,22 +37,35 @@ print(f"word vectors {mode:3s}: model {os.path.getsize(model) / 1e6:.1f} MB, tra
 PY
 done
 cat "$lines" > /dev/null
+# One run of MODE's model on one thread, printed as "MODE MB/s"; CORE pins it (reader and worker) to a core.
+classify_once() {
+    local mode=$1 core=${2:-}
+    ${core:+taskset -c "$core"} "$classify" --model "$work/$mode.lede" --threads 1 --input-format lines --json-summary "$lines" 2>&1 >/dev/null |
+        tail -1 | python3 -c "import json, sys; print('$mode', json.load(sys.stdin)['mb_per_second'])"
+}
 for run in $(seq "$runs"); do
-    for mode in on off; do
-        "$classify" --model "$work/$mode.lede" --threads 1 --input-format lines --json-summary "$lines" 2>&1 >/dev/null |
-            tail -1 | python3 -c "import json, sys; print('$mode', json.load(sys.stdin)['mb_per_second'])"
-    done
+    if [ "${PAIRED:-0}" = 1 ]; then
+        # Both models at once, one per core (swapped every round): the host's noise then hits the two
+        # alike, at the price of sharing the last-level cache and memory with each other.
+        classify_once on $((run % 2)) > "$work/on.out" &
+        classify_once off $(((run + 1) % 2)) > "$work/off.out" &
+        wait
+        cat "$work/on.out" "$work/off.out"
+    else
+        for mode in on off; do classify_once "$mode"; done
+    fi
 done | python3 -c '
-import statistics, sys
+import os, statistics, sys
 figures = {}
 for line in sys.stdin:
     mode, value = line.split()
     figures.setdefault(mode, []).append(float(value))
 on, off = statistics.median(figures["on"]), statistics.median(figures["off"])
 count = len(figures["on"])
+method = "paired" if os.environ.get("PAIRED") == "1" else "alternating"
 # Each round runs the two models back to back: the ratio within a round is the steadier figure when
 # the speed of the machine drifts between rounds.
 rounds = sorted(b / a for a, b in zip(figures["on"], figures["off"]))
-print(f"scoring, one thread, median of {count} alternating runs: {on:.1f} MB/s with word vectors, {off:.1f} MB/s without ({on / off:.2f}x)")
+print(f"scoring, one thread, median of {count} {method} runs: {on:.1f} MB/s with word vectors, {off:.1f} MB/s without ({on / off:.2f}x)")
 print(f"time with word vectors / time without, per round: median {statistics.median(rounds):.2f}x (range {rounds[0]:.2f}-{rounds[-1]:.2f})")
 '

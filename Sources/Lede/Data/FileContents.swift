@@ -24,7 +24,7 @@ public final class FileContents: @unchecked Sendable {
 
     /// Files of this size or more are read into whole pages of their own, 2 MB ones where the kernel
     /// gives them (`MADV_HUGEPAGE`): a 50 MB model then costs a few dozen page faults, not 12,000.
-    static let pageBacked = 1 << 20
+    static let pageBacked = PageMemory.worthwhileBytes
 
     /// Files of this size or more are read in two halves at once when asked (`inHalves`).
     static let halvesFrom = 8 << 20
@@ -98,25 +98,23 @@ public final class FileContents: @unchecked Sendable {
         memory.release()
     }
 
-    /// Heap memory for small files, anonymous pages for large ones.
+    /// Heap memory for small files, anonymous pages (`PageMemory`) for large ones.
     private struct Memory {
         private(set) var base: UnsafeMutableRawPointer
         private(set) var capacity: Int
-        /// Whether `base` is anonymous pages (else heap memory).
-        private var pages: Bool
+        /// The pages holding `base`, or nil when it is heap memory.
+        private var pages: PageMemory?
 
         init(capacity: Int) {
             self.capacity = capacity
             (base, pages) = Memory.allocate(capacity)
         }
 
-        private static func allocate(_ capacity: Int) -> (UnsafeMutableRawPointer, pages: Bool) {
-            if capacity >= FileContents.pageBacked,
-               let pages = mmap(nil, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), pages != MAP_FAILED {
-                madvise(pages, capacity, MADV_HUGEPAGE)
-                return (pages, true)
+        private static func allocate(_ capacity: Int) -> (UnsafeMutableRawPointer, pages: PageMemory?) {
+            if capacity >= FileContents.pageBacked, let pages = PageMemory(zeroed: capacity) {
+                return (pages.base, pages)
             }
-            return (.allocate(byteCount: capacity, alignment: 64), false)
+            return (.allocate(byteCount: capacity, alignment: 64), nil)
         }
 
         mutating func grow(keeping count: Int) {
@@ -127,12 +125,9 @@ public final class FileContents: @unchecked Sendable {
             capacity *= 2
         }
 
+        /// Frees heap memory; pages are unmapped when the last copy of this value goes.
         func release() {
-            if pages {
-                munmap(base, capacity)
-            } else {
-                base.deallocate()
-            }
+            if pages == nil { base.deallocate() }
         }
     }
 

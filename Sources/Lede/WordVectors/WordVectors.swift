@@ -30,7 +30,9 @@ public struct WordVectors: Sendable {
     /// their columns: the row of the column of rank k at byte `k * rowStride`, its `dimensions` codes and
     /// zeros up to `summedDimensions`, then its scale (a `Float`) in the last 4 bytes of the stride. The
     /// stride is a multiple of 64 bytes and the table 64-byte aligned: a row is whole cache lines, its
-    /// scale among them.
+    /// scale among them. A table of a megabyte or more is in 2 MiB pages where the kernel gives them
+    /// (`Storage(zeroedPages:)`): its rows are read at random, ~130 per document (3.7 % less time per
+    /// document than in 4 KiB pages, on the topic model with word vectors).
     let scoringRows: Storage<UInt8>
     let rowStride: Int
     /// `dimensions` rounded up to a multiple of 8 (`summed(_:)`): the sum runs over whole vectors of 8
@@ -63,7 +65,7 @@ public struct WordVectors: Sendable {
         rankBefore = Storage(before)
         summedDimensions = WordVectors.summed(dimensions)
         rowStride = (summedDimensions + MemoryLayout<Float>.size + 63) / 64 * 64
-        scoringRows = Storage(zeroed: Int(ranked) * rowStride)
+        scoringRows = Storage(zeroedPages: Int(ranked) * rowStride)
         var start = UnsafeMutableRawPointer(mutating: scoringRows.base)
         for column in 0..<firstColumn where rowOfColumn[column] >= 0 {
             let row = Int(rowOfColumn[column])
