@@ -8,22 +8,23 @@ import Glibc
 /// 4 MiB more address space, never touched): the kernel backs only whole, aligned 2 MiB ranges with huge
 /// pages, and does not align a mapping whose length is not a multiple of them. Unmapped when this
 /// object goes.
-final class PageMemory: @unchecked Sendable {
+public final class PageMemory: @unchecked Sendable {
     /// `count` bytes from a 2 MiB boundary.
-    let base: UnsafeMutableRawPointer
-    let count: Int
+    public let base: UnsafeMutableRawPointer
+    public let count: Int
     private let mapping: UnsafeMutableRawPointer
     private let mappedBytes: Int
 
     /// Below this many bytes the heap serves as well: a table that small spans few pages.
-    static let worthwhileBytes = 1 << 20
-    static let hugePageBytes = 2 << 20
+    public static let worthwhileBytes = 1 << 20
+    public static let hugePageBytes = 2 << 20
 
     /// `count` zeroed bytes, or nil when the kernel refuses the mapping (the caller then uses the heap).
-    init?(zeroed count: Int) {
+    public init?(zeroed count: Int) {
         let huge = PageMemory.hugePageBytes
+        guard count > 0 && count <= Int.max - 3 * huge else { return nil }
         let whole = (count + huge - 1) / huge * huge
-        guard count > 0, let pages = mmap(nil, whole + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+        guard let pages = mmap(nil, whole + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
               pages != MAP_FAILED else { return nil }
         mapping = pages
         mappedBytes = whole + huge
@@ -40,7 +41,7 @@ final class PageMemory: @unchecked Sendable {
 extension Storage where Element == UInt8 {
     /// `count` zeroed bytes for a table read at random: in pages of their own (`PageMemory`) from
     /// `PageMemory.worthwhileBytes` on, else (or when the kernel refuses the mapping) as `init(zeroed:)`.
-    convenience init(zeroedPages count: Int) {
+    public convenience init(zeroedPages count: Int) {
         if count >= PageMemory.worthwhileBytes, let pages = PageMemory(zeroed: count) {
             self.init(mapped: UnsafePointer(pages.base.bindMemory(to: UInt8.self, capacity: count)), count: count, owner: pages)
         } else {
