@@ -31,8 +31,8 @@ public struct WordVectors: Sendable {
     /// zeros up to `summedDimensions`, then its scale (a `Float`) in the last 4 bytes of the stride. The
     /// stride is a multiple of 64 bytes and the table 64-byte aligned: a row is whole cache lines, its
     /// scale among them. A table of a megabyte or more is in 2 MiB pages where the kernel gives them
-    /// (`Storage(zeroedPages:)`): its rows are read at random, ~130 per document (3.7 % less time per
-    /// document than in 4 KiB pages, on the topic model with word vectors).
+    /// (`Storage(zeroedPages:)`): its rows are read at random, ~130 per document (the topic model with
+    /// word vectors took 0.92-0.95 of the time it took with them in 4 KiB pages, in paired runs).
     let scoringRows: Storage<UInt8>
     let rowStride: Int
     /// `dimensions` rounded up to a multiple of 8 (`summed(_:)`): the sum runs over whole vectors of 8
