@@ -47,9 +47,13 @@ for run in $(seq "$runs"); do
     if [ "${PAIRED:-0}" = 1 ]; then
         # Both models at once, one per core (swapped every round): the host's noise then hits the two
         # alike, at the price of sharing the last-level cache and memory with each other.
+        # (each waited for by its own id: a failed run stops the benchmark instead of losing its figure)
         classify_once on $((run % 2)) > "$work/on.out" &
+        on_run=$!
         classify_once off $(((run + 1) % 2)) > "$work/off.out" &
-        wait
+        off_run=$!
+        wait "$on_run"
+        wait "$off_run"
         cat "$work/on.out" "$work/off.out"
     else
         for mode in on off; do classify_once "$mode"; done

@@ -32,7 +32,7 @@ public final class Storage<Element>: @unchecked Sendable {
         owner = nil
     }
 
-    /// Points at `count` elements that `owner` keeps alive (a model file's bytes).
+    /// Points at `count` elements that `owner` keeps alive (a model file's bytes, or `PageMemory`).
     init(mapped base: UnsafePointer<Element>, count: Int, owner: AnyObject) {
         self.base = base
         self.count = count
