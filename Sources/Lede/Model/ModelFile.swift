@@ -170,7 +170,7 @@ public enum ModelFile {
     /// The bytes of the model file at `path`, or an error that says the model cannot be read.
     private static func contents(of path: String) throws -> FileContents {
         do {
-            return try FileContents(path: path, inHalves: true)
+            return try FileContents(path: path, inParallel: true)
         } catch let error as LedeError {
             throw LedeError.model("cannot read model: \(error.template)", file: path)
         }
