@@ -133,10 +133,11 @@ public final class FileContents: @unchecked Sendable {
         }
     }
 
-    /// Reads bytes `0..<size` of `fd` into `base` (on a 2 MiB boundary) in 2 MiB chunks, so that no two
-    /// threads fault the same huge page, spread over `Parallel.availableCores` threads. False when a chunk
-    /// came short or failed (the file shrank or changed while read): the caller then reads the file again
-    /// from its start, in order, and meets any error there.
+    /// Reads bytes `0..<size` of `fd` into `base` in 2 MiB chunks (from `base`, which page memory starts
+    /// on a 2 MiB boundary, so that no two threads fault the same huge page), spread over
+    /// `Parallel.availableCores` threads. False when a chunk came short or failed (the file shrank or
+    /// changed while read): the caller then reads the file again from its start, in order, and meets any
+    /// error there.
     private static func readChunks(_ fd: Int32, into base: UnsafeMutableRawPointer, size: Int) -> Bool {
         let chunk = PageMemory.hugePageBytes
         let chunks = (size + chunk - 1) / chunk
