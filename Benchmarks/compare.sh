@@ -3,7 +3,8 @@
 # one document per line, classified by a 20 Newsgroups model, from the file on disk to predictions
 # written to a file. Systems run in turns (round robin, RUNS rounds) so that the shared machine's noise
 # hits them alike; the table reports the median wall time, MB/s and docs/s over the raw file, peak RSS,
-# and the ratio to fastText.
+# and the ratio to fastText; two lines after it give two threads against one, and one thread against
+# fastText, within each round.
 #
 #   Benchmarks/compare.sh              # RUNS=3; WORK=/tmp/lede-compare is kept between runs
 #   RUNS=5 Benchmarks/compare.sh
@@ -160,4 +161,13 @@ for system in ["lede-1", "lede-2", "fasttext", "ceiling.c", "limit.c", "vw", "sk
     rss = max(r for _, r in runs[system]) / 1024
     ratio = f"{base / wall:.2f}x" if base else "-"
     print(f"| {names[system]} | {len(walls)} | {wall:.2f} ({min(walls):.2f}-{max(walls):.2f}) | {mb / wall:.1f} | {docs / wall:.0f} | {rss:.0f} | {ratio} |")
+# The same ratios within each round (the systems of a round ran minutes apart at most), for how far the
+# host's noise moves them.
+def per_round(numerator, denominator, label):
+    if numerator not in runs or denominator not in runs: return
+    ratios = [d[0] / n[0] for n, d in zip(runs[numerator], runs[denominator])]
+    print(f"{label}, per round: " + ", ".join(f"{r:.2f}" for r in ratios) + f" (median {statistics.median(ratios):.2f})")
+print()
+per_round("lede-2", "lede-1", "two threads against one")
+per_round("lede-1", "fasttext", "one thread against fastText")
 PY
