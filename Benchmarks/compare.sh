@@ -165,6 +165,8 @@ for system in ["lede-1", "lede-2", "fasttext", "ceiling.c", "limit.c", "vw", "sk
 # host's noise moves them.
 def per_round(numerator, denominator, label):
     if numerator not in runs or denominator not in runs: return
+    if len(runs[numerator]) != len(runs[denominator]):  # a failed run: its rounds no longer pair up
+        print(f"{label}, per round: not paired ({len(runs[numerator])} and {len(runs[denominator])} runs)"); return
     ratios = [d[0] / n[0] for n, d in zip(runs[numerator], runs[denominator])]
     print(f"{label}, per round: " + ", ".join(f"{r:.2f}" for r in ratios) + f" (median {statistics.median(ratios):.2f})")
 print()
