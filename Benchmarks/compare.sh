@@ -133,7 +133,7 @@ for run in $(seq "$runs"); do
             # its own figure: the scoring loop only, after the file is in memory
             wall=$(python3 -c "import re,sys; t=open(sys.argv[1]).read(); m=re.search(r'([0-9.]+) MB/s', t); print(f'{float(sys.argv[2]) / float(m.group(1)):.3f}')" "$work/$system.out" "$mb")
         fi
-        echo "$system $wall $rss" >> "$results"
+        echo "$system $wall $rss $run" >> "$results"
         printf 'run %d %-10s %7.2f s  %6d MB\n' "$run" "$system" "$wall" "$((rss / 1024))" >&2
     done
 done
@@ -144,31 +144,33 @@ import statistics, sys
 results, mb, docs, model_bytes = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 runs = {}
 for line in open(results):
-    system, wall, rss = line.split()
-    runs.setdefault(system, []).append((float(wall), int(rss)))
+    system, wall, rss, round_number = line.split()
+    runs.setdefault(system, []).append((float(wall), int(rss), int(round_number)))
 names = {"lede-1": "Lede lede-classify, 1 thread", "lede-2": "Lede lede-classify, 2 threads",
          "fasttext": "fastText 0.9.2 predict, dim 10", "ceiling.c": "ceiling.c -O3 -march=native (scoring loop)",
          "limit.c": "limit.c fused binary16 slots (scoring loop)",
          "sklearn": "scikit-learn TF-IDF + LinearSVC", "vw": "Vowpal Wabbit -t (pylibvw)"}
-base = statistics.median(w for w, _ in runs["fasttext"]) if "fasttext" in runs else None
+base = statistics.median(w for w, _, _ in runs["fasttext"]) if "fasttext" in runs else None
 print(f"{mb:.1f} MB, {docs} documents, 20 Newsgroups model; Lede model file {model_bytes / 1e6:.1f} MB")
 print(f"| system | runs | wall s (median, min-max) | MB/s | docs/s | peak RSS MB | vs fastText |")
 print(f"|---|---|---|---|---|---|---|")
 for system in ["lede-1", "lede-2", "fasttext", "ceiling.c", "limit.c", "vw", "sklearn"]:
     if system not in runs: continue
-    walls = [w for w, _ in runs[system]]
+    walls = [w for w, _, _ in runs[system]]
     wall = statistics.median(walls)
-    rss = max(r for _, r in runs[system]) / 1024
+    rss = max(r for _, r, _ in runs[system]) / 1024
     ratio = f"{base / wall:.2f}x" if base else "-"
     print(f"| {names[system]} | {len(walls)} | {wall:.2f} ({min(walls):.2f}-{max(walls):.2f}) | {mb / wall:.1f} | {docs / wall:.0f} | {rss:.0f} | {ratio} |")
 # The same ratios within each round (the systems of a round ran minutes apart at most), for how far the
-# host's noise moves them.
+# host's noise moves them; rounds are paired by their number, so a failed run leaves out its round only.
 def per_round(numerator, denominator, label):
     if numerator not in runs or denominator not in runs: return
-    if len(runs[numerator]) != len(runs[denominator]):  # a failed run: its rounds no longer pair up
-        print(f"{label}, per round: not paired ({len(runs[numerator])} and {len(runs[denominator])} runs)"); return
-    ratios = [d[0] / n[0] for n, d in zip(runs[numerator], runs[denominator])]
-    print(f"{label}, per round: " + ", ".join(f"{r:.2f}" for r in ratios) + f" (median {statistics.median(ratios):.2f})")
+    walls = [{r[2]: r[0] for r in runs[system]} for system in (numerator, denominator)]
+    ratios = [walls[1][n] / walls[0][n] for n in sorted(walls[0].keys() & walls[1].keys())]
+    if not ratios: return
+    missing = max(len(walls[0]), len(walls[1])) - len(ratios)
+    note = f"; {missing} round(s) without both left out" if missing else ""
+    print(f"{label}, per round: " + ", ".join(f"{r:.2f}" for r in ratios) + f" (median {statistics.median(ratios):.2f}{note})")
 print()
 per_round("lede-2", "lede-1", "two threads against one")
 per_round("lede-1", "fasttext", "one thread against fastText")
